@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine (see README "Quick start"):
+#   make demo   -- create/reuse .venv, install, run a PRAM example
+#   make test   -- create/reuse .venv, install with test extras, run the whole test suite
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test test-slow lint bench venv clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# Pinned CPU build of torch (the unpinned package is a multi-GB CUDA build).
+	$(PY) -m pip install -q "torch==2.13.0"
+	$(PY) -m pip install -q -e ".[dev,learn]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m simulators.pram run examples/pram/prefix_sum.pram --input A=3,1,4,1,5
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-slow: $(STAMP)
+	RUN_SLOW=1 HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check simulators constructions proofs_checks tests experiments benchmarks
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
