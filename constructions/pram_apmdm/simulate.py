@@ -1,0 +1,209 @@
+"""Build the Theorem 4 AP-MDM for a program and inputs, run it with the shared engine, read it out.
+
+``run(prog, inputs)`` is the whole pipeline: bind the inputs (the PRAM package's binding: sizes,
+array bases, initial memory), lay out the initial canvas (:mod:`.layout`), build the per-step
+encoder program (:mod:`.step_program`), and hand it to ``simulators.processes.run_apmdm`` -- the
+one implementation of Algorithm 1's ``g`` -- through ``simulators.encoder.apmdm_policy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from constructions.pram_apmdm.layout import (
+    MAX_VALUE_BITS,
+    MODE_DONE,
+    DecodedState,
+    Layout,
+    decode,
+)
+from constructions.pram_apmdm.step_program import (
+    FAULT_NAMES,
+    FAULT_PROCESSORS,
+    FAULT_READ,
+    FAULT_WRITE,
+    StepProgram,
+    build_step_program,
+)
+from simulators.encoder import APMDMProgramPolicy, apmdm_policy
+from simulators.errors import (
+    BoundExceeded,
+    LimitExceeded,
+    MemoryConflict,
+    RuntimeFault,
+    SourceLocation,
+)
+from simulators.pram import Binding, CompiledProgram, bind
+from simulators.processes import APMDMDecision, HaltReason, Trace, run_apmdm
+
+#: Canvases larger than this are refused before anything is built (explicit, overridable).
+DEFAULT_MAX_CANVAS = 1 << 20
+
+
+@dataclass(frozen=True)
+class Construction:
+    """Everything fixed before decoding starts."""
+
+    program: CompiledProgram
+    binding: Binding
+    layout: Layout
+    step: StepProgram
+    initial: np.ndarray
+    max_length: int
+
+
+@dataclass(frozen=True)
+class APMDMRun:
+    """The result of one simulation (``to_json`` gives the CLI's ``--json`` object)."""
+
+    output: dict[str, list[int]]
+    decoding_steps: int
+    max_context_length: int
+    initial_context_length: int
+    pram_steps: int
+    memory_cells: int
+    processors: int
+    depth: int
+    width_bits: int
+    operations: dict[str, int]
+    halt: str
+    construction: Construction = field(repr=False)
+    trace: Trace = field(repr=False)
+    states: list[DecodedState] | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"output": self.output, "decoding_steps": self.decoding_steps,
+                "max_context_length": self.max_context_length,
+                "initial_context_length": self.initial_context_length,
+                "pram_steps": self.pram_steps, "memory_cells": self.memory_cells,
+                "processors": self.processors, "depth": self.depth,
+                "width_bits": self.width_bits, "operations": self.operations,
+                "halt": self.halt, "value_bits": self.construction.layout.value_bits}
+
+
+def _value_bits(prog: CompiledProgram, value_bits: int | None) -> int:
+    if value_bits is None:
+        return min(prog.word_bits, MAX_VALUE_BITS)
+    return int(value_bits)
+
+
+def build(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
+          params: Mapping[str, int] | None = None, *, value_bits: int | None = None,
+          max_canvas: int = DEFAULT_MAX_CANVAS) -> Construction:
+    """Fix the layout, the initial canvas and the per-step program for these inputs."""
+    b = bind(prog, inputs, params)
+    vb = _value_bits(prog, value_bits)
+    layout = Layout(processors=b.processors_bound, registers=prog.n_registers,
+                    memory_size=b.memory_size, value_bits=vb)
+    lo, hi = layout.vmin, layout.vmax
+    if b.initial_memory.size and (b.initial_memory.min() < lo or b.initial_memory.max() > hi):
+        raise LimitExceeded(f"an input value does not fit the construction's {vb}-bit token "
+                            f"values ({lo}..{hi}); pass a larger value_bits (max {MAX_VALUE_BITS})")
+    in_addr = [np.arange(b.base[a.name], b.base[a.name] + b.size[a.name])
+               for a in prog.arrays if a.role in ("input", "inout")]
+    addresses = np.concatenate(in_addr) if in_addr else np.zeros(0, dtype=np.int64)
+    # Largest canvas: every record and every cell, each followed by a scratch mask.
+    max_length = 2 * (1 + b.processors_bound * layout.record + b.memory_size)
+    if max_length > max_canvas:
+        raise LimitExceeded(f"the canvas could reach {max_length} positions > max_canvas = "
+                            f"{max_canvas}")
+    initial = layout.initial_canvas(b.initial_memory, np.unique(addresses))
+    step = build_step_program(prog, layout, b.base, b.size, max_length=max_length)
+    return Construction(prog, b, layout, step, initial, max_length)
+
+
+class _FaultCheckingPolicy(APMDMProgramPolicy):
+    """The adapter's policy, plus the fault head: a faulting step stops the run with the error
+    the PRAM machine would raise (the network's ``fault`` output names the kind)."""
+
+    construction: Construction
+
+    def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None,
+                 ) -> APMDMDecision:
+        out = self.program.evaluate(canvas, path=self.path, rng=rng)
+        fault = out["fault"]
+        if fault.any():
+            raise _fault_error(self.construction, canvas, fault)
+        return APMDMDecision(y=out[self.y], remask=out[self.remask].astype(bool),
+                             insert=out[self.insert].astype(bool),
+                             delete=out[self.delete].astype(bool))
+
+
+def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray) -> RuntimeFault:
+    pos = int(np.flatnonzero(fault)[0])
+    kind = int(fault[pos])
+    code, _ = c.layout.unpack(canvas[pos:pos + 1])
+    pid = (int(code[0]) - 1) // c.layout.record
+    state = decode(c.layout, canvas)
+    pc = int(state.pc[pid])
+    ins = c.program.instructions[pc] if 0 <= pc < len(c.program.instructions) else None
+    line = ins.line if ins is not None and ins.line else None
+    loc = SourceLocation(c.program.file, line, None, c.program.source_line(line) if line else None)
+    msg = (f"{FAULT_NAMES.get(kind, 'fault')} in {ins.op if ins else '?'} (pc {pc}) on "
+           f"processor {pid} (detected by the Theorem 4 AP-MDM)")
+    cls: type[RuntimeFault] = RuntimeFault
+    if kind in (FAULT_WRITE, FAULT_READ):
+        cls = MemoryConflict
+    elif kind == FAULT_PROCESSORS:
+        cls = BoundExceeded
+    return cls(msg, loc)
+
+
+def policy_for(c: Construction) -> _FaultCheckingPolicy:
+    base = apmdm_policy(c.step.program)  # validates the output names and the boolean bits
+    pol = _FaultCheckingPolicy(base.program, base.y, base.remask, base.insert, base.delete,
+                               base.path)
+    object.__setattr__(pol, "construction", c)
+    return pol
+
+
+def run(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
+        params: Mapping[str, int] | None = None, *, trace: bool = False,
+        value_bits: int | None = None, max_canvas: int = DEFAULT_MAX_CANVAS) -> APMDMRun:
+    """Simulate ``prog`` on ``inputs`` with the Theorem 4 AP-MDM.
+
+    ``trace=True`` records every canvas and decodes the PRAM state after each simulated step
+    into ``states`` (``states[t]`` = after ``t`` PRAM steps), for the lock-step check.
+    Raises the PRAM machine's kinds of faults, and BoundExceeded when the program runs past
+    its declared time bound T(n) (the AP-MDM is given 2*T(n) + 2 steps).
+    """
+    c = build(prog, inputs, params, value_bits=value_bits, max_canvas=max_canvas)
+    layout = c.layout
+    max_steps = 2 * c.binding.time_bound + 2
+    tr = run_apmdm(policy_for(c), c.initial, layout.vocab(), max_steps=max_steps,
+                   max_length=c.max_length, halt_on_eos=False, record_canvases=trace)
+    if tr.halt == HaltReason.STEP_LIMIT:
+        raise BoundExceeded(f"declared time bound T = {c.binding.time_bound} exceeded at "
+                            f"{c.binding.sizes} (the AP-MDM has not reached its fixed point "
+                            f"after {tr.num_steps} steps)", SourceLocation(prog.file))
+    if tr.halt != HaltReason.FIXED_POINT:
+        raise LimitExceeded(f"the AP-MDM stopped with {tr.halt.value}: {tr.message}",
+                            SourceLocation(prog.file))
+    final = decode(layout, tr.final)
+    b = c.binding
+    output = {a.name: final.memory[b.base[a.name]: b.base[a.name] + b.size[a.name]].tolist()
+              for a in prog.arrays if a.role in ("output", "inout")}
+    ops = {"unmask": sum(s.filled for s in tr.steps), "remask": sum(s.remasked for s in tr.steps),
+           "insert": sum(s.inserted for s in tr.steps), "delete": sum(s.deleted for s in tr.steps)}
+    # Every simulated PRAM step flips the clock, so exactly the odd-phase steps unmask tokens.
+    pram_steps = sum(1 for s in tr.steps if s.filled > 0)
+    states = None
+    if trace:
+        states = [decode(layout, cv) for cv in tr.canvases[0:2 * pram_steps + 1:2]]
+    cost = c.step.program.cost()
+    return APMDMRun(output=output, decoding_steps=tr.num_steps, max_context_length=tr.peak_length,
+                    initial_context_length=int(c.initial.size), pram_steps=pram_steps,
+                    memory_cells=final.cells, processors=layout.processors, depth=cost.depth,
+                    width_bits=cost.width_bits, operations=ops, halt=tr.halt.value,
+                    construction=c, trace=tr, states=states)
+
+
+def machine_mode(mode: np.ndarray) -> np.ndarray:
+    """Our modes as the PRAM machine's trace shows them (a halted processor 0 is RUN there)."""
+    from simulators.pram import MODE_RUN
+
+    return np.where(mode == MODE_DONE, MODE_RUN, mode)
