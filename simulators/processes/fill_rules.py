@@ -48,9 +48,16 @@ def _most_confident(conf: np.ndarray, is_mask: np.ndarray, k: int) -> np.ndarray
     """The ``k`` masked positions of highest confidence; ties go to the leftmost (stable sort),
     so the choice is deterministic."""
     candidates = np.flatnonzero(is_mask)
-    order = np.argsort(-conf[candidates], kind="stable")[:k]
     out = np.zeros(is_mask.shape, dtype=np.bool_)
-    out[candidates[order]] = True
+    if k >= candidates.size:
+        out[candidates] = True
+        return out
+    c = conf[candidates]
+    kth = np.partition(c, c.size - k)[c.size - k]  # the k-th largest value: O(S), no sort
+    chosen = c > kth
+    ties = np.flatnonzero(c == kth)[: k - int(chosen.sum())]
+    chosen[ties] = True
+    out[candidates[chosen]] = True
     return out
 
 

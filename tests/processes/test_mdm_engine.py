@@ -127,3 +127,15 @@ def test_same_seed_same_trace():
     runs = [run_mdm(random_mdm, start, VOCAB, fill_rule=RandomK(3),
                     rng=np.random.default_rng(s)).to_json() for s in (5, 5, 6)]
     assert runs[0] == runs[1] != runs[2]
+
+
+@given(conf=st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=1, max_size=30),
+       masked=st.lists(st.booleans(), min_size=30, max_size=30), k=st.integers(1, 35))
+def test_top_k_equals_a_stable_sort_reference(conf, masked, k):
+    # reference: sort masked positions by (-confidence, position) and take the first k
+    c = np.array(conf)
+    is_mask = np.array(masked[: c.size])
+    ref = sorted(np.flatnonzero(is_mask).tolist(), key=lambda i: (-c[i], i))[:k]
+    got = TopK(k).select(MDMDecision(np.zeros(c.size, np.int64), confidence=c), is_mask,
+                         np.random.default_rng(0))
+    assert np.flatnonzero(got).tolist() == sorted(ref)
