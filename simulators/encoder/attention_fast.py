@@ -7,13 +7,15 @@ is the tie-breaking leftmost/rightmost need. Each query then selects one contigu
 sorted keys, found with ``np.searchsorted``; the run is a prefix of its group for ``<``/``<=``, a
 suffix for ``>``/``>=`` and arbitrary for two bounds. Sums and counts come from prefix sums;
 max/min/leftmost/rightmost from segmented prefix/suffix scans (or a sparse table for two-sided
-runs). Selectors outside this shape (``!=``, order atoms on two different sequences) fall back
-to the chunked dense path. Everything must agree exactly with
+runs). ``!=`` atoms are handled for count/sum/mean by inclusion-exclusion. Other selectors
+(``!=`` with max/min/leftmost/rightmost, order atoms on two different sequences) fall back to the
+chunked dense path. Everything must agree exactly with
 :mod:`simulators.encoder.attention_dense` (tested with hypothesis).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +26,8 @@ _SAFE = 1 << 62
 _ORDER = ("<", "<=", ">", ">=")
 # Memory bound for the sparse table used by two-sided runs (bytes); beyond it, go dense.
 SPARSE_TABLE_BYTES = 1 << 28
+# Inclusion-exclusion over != atoms costs 2^m joins; beyond this many, go dense.
+MAX_NE_ATOMS = 3
 
 
 def _joint_codes(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -105,10 +109,17 @@ def _sparse_query(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, op: str) -> np.
 
 
 def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
-                      key_ids: Sequence[int]) -> bool:
-    """Whether the selector has the join shape handled here (no ``!=``; one ordered key)."""
+                      key_ids: Sequence[int], mode: str = "count") -> bool:
+    """Whether the selector has a join shape handled here.
+
+    At most one sequence may carry order atoms; ``!=`` atoms (at most :data:`MAX_NE_ATOMS`) only
+    with ``count``/``sum``/``mean``, by inclusion-exclusion over the matching ``==`` selectors.
+    """
     ordered = {kid for kid, p in zip(key_ids, predicates, strict=True) if p in _ORDER}
-    return "!=" not in predicates and len(ordered) <= 1
+    n_ne = sum(p == "!=" for p in predicates)
+    if n_ne and (mode not in ("count", "sum", "mean") or n_ne > MAX_NE_ATOMS):
+        return False
+    return len(ordered) <= 1
 
 
 def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
@@ -117,77 +128,105 @@ def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
     """Evaluate one head on ``(B, L)`` arrays; same result as :func:`attend_dense`.
 
     ``key_ids`` identifies which key atoms read the *same* sequence (order atoms on one sequence
-    intersect into one run); by default every key array is compared by identity.
+    intersect into one run); by default every key array is compared by identity. Selectors
+    outside the handled shapes go to the chunked dense path.
     """
     ids = list(key_ids) if key_ids is not None else [id(k) for k in keys]
-    if not fast_path_applies(keys, predicates, ids):
-        return attend_dense(keys, queries, predicates, values, mode, default)
     batch, n = values.shape
+    if not fast_path_applies(keys, predicates, ids, mode) or _sparse_too_big(predicates, mode,
+                                                                            batch * n):
+        return attend_dense(keys, queries, predicates, values, mode, default)
     if n == 0:
         return np.empty((batch, 0), dtype=np.int64)
-    total = batch * n
-    row = np.repeat(np.arange(batch, dtype=np.int64), n)
-    eq_k = [row] + [k.reshape(-1) for k, p in zip(keys, predicates, strict=True) if p == "=="]
-    eq_q = [row] + [q.reshape(-1) for q, p in zip(queries, predicates, strict=True) if p == "=="]
-    gk, gq, _ = _group_codes(eq_k, eq_q)
-    order = [(k.reshape(-1), q.reshape(-1), p)
-             for k, q, p in zip(keys, queries, predicates, strict=True) if p in _ORDER]
-    if order:
-        ok, _, osize = _joint_codes(order[0][0], np.concatenate([o[1] for o in order]))
-        okey_lo = int(min(order[0][0].min(), min(int(o[1].min()) for o in order)))
-        ostride = osize + 1
+    ne = [i for i, p in enumerate(predicates) if p == "!="]
+    if not ne:
+        res, cnt = _join(keys, queries, predicates, values, "sum" if mode == "mean" else mode)
     else:
-        ok, ostride, okey_lo = np.zeros(total, dtype=np.int64), 1, 0
-    if ostride * (int(max(gk.max(), gq.max())) + 1) >= _SAFE:
-        both = np.concatenate([gk, gq])
-        _, inv = np.unique(both, return_inverse=True)
-        gk, gq = inv[:total].astype(np.int64), inv[total:].astype(np.int64)
-    comb = gk * ostride + ok
-    perm = np.argsort(comb, kind="stable")
-    sk = comb[perm]
-    lo = np.searchsorted(sk, gq * ostride, side="left")
-    hi = np.searchsorted(sk, gq * ostride + ostride, side="left")
-    group_lo, group_hi = lo.copy(), hi.copy()
-    base = gq * ostride
-    for _, q, p in order:
-        qc = _query_codes(q, order, okey_lo)
-        if p in ("<", "<="):
-            bound = np.searchsorted(sk, base + qc + (1 if p == "<=" else 0), side="left")
-            hi = np.minimum(hi, bound)
-        else:
-            bound = np.searchsorted(sk, base + qc + (1 if p == ">" else 0), side="left")
-            lo = np.maximum(lo, bound)
-    empty = hi <= lo
-    flat_vals = values.reshape(-1)
-    if mode == "count":
-        res = hi - lo
-    elif mode in ("sum", "mean"):
-        csum = np.concatenate([[0], np.cumsum(flat_vals[perm])])
-        res = csum[hi] - csum[np.minimum(lo, hi)]
-        if mode == "mean":
-            res = np.floor_divide(res, np.maximum(hi - lo, 1))
-    else:
-        res = _run_extreme(flat_vals, perm, sk // ostride, lo, hi, group_lo, group_hi, empty, mode)
-    out = np.where(empty, np.int64(default), res).astype(np.int64, copy=False)
+        # [k != q] = 1 - [k == q]: sum/count over "!=" atoms by inclusion-exclusion.
+        res = np.zeros(batch * n, dtype=np.int64)
+        cnt = np.zeros(batch * n, dtype=np.int64)
+        for r in range(len(ne) + 1):
+            for subset in itertools.combinations(ne, r):
+                preds = ["==" if i in subset else ("true" if p == "!=" else p)
+                         for i, p in enumerate(predicates)]
+                sign = -1 if r % 2 else 1
+                part, part_cnt = _join(keys, queries, preds, values,
+                                       "count" if mode == "count" else "sum")
+                res += sign * part
+                cnt += sign * part_cnt
+    if mode == "mean":
+        res = np.floor_divide(res, np.maximum(cnt, 1))
+    out = np.where(cnt == 0, np.int64(default), res).astype(np.int64, copy=False)
     return out.reshape(batch, n)
 
 
-def _query_codes(q: np.ndarray, order: list, okey_lo: int) -> np.ndarray:
-    """Query thresholds on the same code scale as the ordered key (see :func:`_joint_codes`)."""
-    keys = order[0][0]
-    allq = np.concatenate([o[1] for o in order])
-    lo = min(int(keys.min()), int(allq.min()))
-    hi = max(int(keys.max()), int(allq.max()))
-    if hi - lo < (1 << 31):
-        return q - lo
-    uniq = np.unique(np.concatenate([keys, allq]))
-    return np.searchsorted(uniq, q).astype(np.int64)
+def _sparse_too_big(predicates: Sequence[str], mode: str, total: int) -> bool:
+    """Two-sided runs need a sparse table for max/min/leftmost/rightmost; bound its memory."""
+    if mode in ("count", "sum", "mean") or sum(p in _ORDER for p in predicates) < 2:
+        return False
+    return total * max(1, total.bit_length()) * 8 > SPARSE_TABLE_BYTES
 
 
-def _run_extreme(flat_vals: np.ndarray, perm: np.ndarray, group_of_sorted: np.ndarray,
+def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates: Sequence[str],
+          values: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """(aggregate, number selected) per flattened query; the aggregate is garbage where 0."""
+    batch, n = values.shape
+    total = batch * n
+    row = np.repeat(np.arange(batch, dtype=np.int64), n)
+    triples = list(zip(keys, queries, predicates, strict=True))
+    eq_k = [row] + [k.reshape(-1) for k, _, p in triples if p == "=="]
+    eq_q = [row] + [q.reshape(-1) for _, q, p in triples if p == "=="]
+    gk, gq, _ = _group_codes(eq_k, eq_q)
+    order = [(q.reshape(-1), p) for _, q, p in triples if p in _ORDER]
+    if order:
+        okey = next(k for k, _, p in triples if p in _ORDER).reshape(-1)
+        ok, qcodes, osize = _joint_codes(okey, np.concatenate([q for q, _ in order]))
+        ostride = osize + 1
+    else:
+        ok, qcodes, ostride = np.zeros(total, dtype=np.int64), np.zeros(0, dtype=np.int64), 1
+    if ostride * (int(max(gk.max(), gq.max())) + 1) >= _SAFE:
+        _, inv = np.unique(np.concatenate([gk, gq]), return_inverse=True)
+        gk, gq = inv[:total].astype(np.int64), inv[total:].astype(np.int64)
+    comb = gk * ostride + ok
+    # Stable: equal (group, order) keys stay in flattened = (row, position) order.
+    perm = np.argsort(comb, kind="stable")
+    sk = comb[perm]
+    base = gq * ostride
+    # Group runs of the sorted keys, found once per distinct group (few, so the search is cheap).
+    sorted_group = sk // ostride
+    starts = np.flatnonzero(np.concatenate([[True], sorted_group[1:] != sorted_group[:-1]]))
+    groups = sorted_group[starts]
+    ends = np.append(starts[1:], total)
+    at = np.minimum(np.searchsorted(groups, gq), groups.size - 1)
+    hit = groups[at] == gq
+    lo = np.where(hit, starts[at], 0)
+    hi = np.where(hit, ends[at], 0)
+    group_lo, group_hi = lo.copy(), hi.copy()
+    for j, (_, p) in enumerate(order):
+        qc = qcodes[j * total:(j + 1) * total]
+        if p in ("<", "<="):
+            hi = np.minimum(hi, np.searchsorted(sk, base + qc + (p == "<="), side="left"))
+        else:
+            lo = np.maximum(lo, np.searchsorted(sk, base + qc + (p == ">"), side="left"))
+    cnt = np.maximum(hi - lo, 0)
+    empty = cnt == 0
+    flat_vals = values.reshape(-1)
+    if mode == "count":
+        return cnt, cnt
+    if mode == "sum":
+        csum = np.concatenate([[0], np.cumsum(flat_vals[perm])])
+        return csum[np.maximum(hi, lo)] - csum[lo], cnt
+    gid = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.append(starts, total)))
+    return _run_extreme(flat_vals, perm, gid, lo, hi, group_lo, group_hi, empty, mode), cnt
+
+
+def _run_extreme(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarray,
                  lo: np.ndarray, hi: np.ndarray, group_lo: np.ndarray, group_hi: np.ndarray,
                  empty: np.ndarray, mode: str) -> np.ndarray:
-    """max/min of values, or the value at the min/max position, over each sorted run."""
+    """max/min of values, or the value at the min/max position, over each sorted run.
+
+    ``gid``: dense, non-decreasing group ids along the sorted order (for segmented scans).
+    """
     if mode in ("leftmost", "rightmost"):
         x, op = perm.astype(np.int64), ("min" if mode == "leftmost" else "max")
     else:
@@ -197,8 +236,6 @@ def _run_extreme(flat_vals: np.ndarray, perm: np.ndarray, group_of_sorted: np.nd
     prefix = (safe_lo == group_lo) | empty
     suffix = (safe_hi == group_hi) & ~prefix
     other = ~(prefix | suffix)
-    # Dense, non-decreasing group ids along the sorted order (for segmented scans).
-    gid = np.concatenate([[0], np.cumsum(group_of_sorted[1:] != group_of_sorted[:-1])])
     res = np.zeros(lo.size, dtype=np.int64)
     if prefix.any():
         scan = _seg_scan(x, gid, op)
