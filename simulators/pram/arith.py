@@ -1,0 +1,183 @@
+"""Checked integer arithmetic on int64 vectors (one call per instruction group, never per element).
+
+Each function returns ``(result, bad)`` where ``bad`` is ``None`` or a short reason and a boolean
+mask of the offending lanes; the machine turns that into a precise fault. Overflow is a fault,
+never a silent wrap (docs/pram-isa.md, "Words").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Fault = tuple[str, np.ndarray] | None
+
+INT64_MIN = np.iinfo(np.int64).min
+
+
+def _range(x: np.ndarray) -> tuple[int, int]:
+    if x.size == 0:
+        return 0, 0
+    return int(x.min()), int(x.max())
+
+
+def _word_fault(r: np.ndarray, lo: int, hi: int) -> Fault:
+    bad = (r < lo) | (r > hi)
+    if bad.any():
+        return ("overflow", bad)
+    return None
+
+
+def _add_sub(fn: str, a: np.ndarray, b: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, Fault]:
+    # Interval test first (four cheap reductions): when the result range provably fits the word,
+    # no lane can overflow. Only otherwise run the exact per-lane tests.
+    (amin, amax), (bmin, bmax) = _range(a), _range(b)
+    if fn == "add":
+        rlo, rhi = amin + bmin, amax + bmax
+    else:
+        rlo, rhi = amin - bmax, amax - bmin
+    r = a + b if fn == "add" else a - b
+    if lo <= rlo and rhi <= hi:
+        return r, None
+    # Exact: two's-complement rule for 64-bit wrap, then the (possibly narrower) word range.
+    if fn == "add":
+        wrap = (np.bitwise_xor(a, r) & np.bitwise_xor(b, r)) < 0
+    else:
+        wrap = (np.bitwise_xor(a, b) & np.bitwise_xor(a, r)) < 0
+    if wrap.any():
+        return r, ("overflow", wrap)
+    return r, _word_fault(r, lo, hi)
+
+
+def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
+           hi: int = 2**63 - 1) -> tuple[np.ndarray, Fault]:
+    """``fn(a, b)`` elementwise; faults on overflow of the word ``[lo, hi]`` and on division by 0.
+
+    Operands are assumed to lie in ``[lo, hi]`` already (the machine's invariant), so only
+    add/sub/mul/pow/div can leave the word.
+    """
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if fn in ("add", "sub"):
+            return _add_sub(fn, a, b, lo, hi)
+        if fn == "mul":
+            r, bad = _mul(a, b)
+            return r, bad if bad is not None or hi >= 2**63 - 1 else _word_fault(r, lo, hi)
+        if fn in ("div", "mod"):
+            zero = b == 0
+            if zero.any():
+                return a, ("division by zero", zero)
+            if fn == "div":
+                bad = (a == lo) & (b == -1)  # the one quotient that leaves the word
+                if bad.any():
+                    return a, ("overflow", bad)
+                return np.floor_divide(a, b), None
+            return np.mod(a, b), None
+        if fn == "pow":
+            r, bad = _pow(a, b)
+            return r, bad if bad is not None else _word_fault(r, lo, hi)
+        if fn == "min":
+            return np.minimum(a, b), None
+        if fn == "max":
+            return np.maximum(a, b), None
+        if fn in _COMPARE:
+            return _COMPARE[fn](a, b).astype(np.int64), None
+        if fn == "and":
+            return ((a != 0) & (b != 0)).astype(np.int64), None
+        if fn == "or":
+            return ((a != 0) | (b != 0)).astype(np.int64), None
+    raise ValueError(f"unknown binary function {fn}")  # the compiler emits only known ones
+
+
+_COMPARE = {
+    "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
+    "gt": np.greater, "ge": np.greater_equal,
+}
+
+
+def _mul(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
+    r = a * b
+    # Cheap common case: both factors below 2^31 in magnitude cannot overflow.
+    (amin, amax), (bmin, bmax) = _range(a), _range(b)
+    if max(amax, -amin) < (1 << 31) and max(bmax, -bmin) < (1 << 31):
+        return r, None
+    nz = a != 0
+    safe_a = np.where(nz, a, 1)
+    bad = nz & ((np.floor_divide(r, safe_a) != b) | ((a == -1) & (b == INT64_MIN)))
+    bad |= (b == -1) & (a == INT64_MIN)
+    if bad.any():
+        return r, ("overflow", bad)
+    return r, None
+
+
+def _pow(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
+    neg = b < 0
+    if neg.any():
+        return a, ("negative exponent", neg)
+    # Rare instruction: exact Python integers per lane keep overflow detection simple and exact.
+    out = np.empty_like(a)
+    bad = np.zeros(a.shape, dtype=bool)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if abs(x) > 1 and y > 64:
+            bad[i] = True
+            continue
+        v = x**y
+        if not INT64_MIN <= v <= np.iinfo(np.int64).max:
+            bad[i] = True
+            continue
+        out[i] = v
+    if bad.any():
+        return a, ("overflow", bad)
+    return out, None
+
+
+def unary(fn: str, a: np.ndarray, lo: int = -(2**63)) -> tuple[np.ndarray, Fault]:
+    """``fn(a)`` elementwise for fn in neg / not / abs / log2 (floor) / sqrt (floor).
+
+    Only ``neg``/``abs`` of the word's minimum ``lo`` can leave the word.
+    """
+    if fn in ("neg", "abs"):
+        bad = a == lo
+        if bad.any():
+            return a, ("overflow", bad)
+        return (np.negative(a) if fn == "neg" else np.abs(a)), None
+    if fn == "not":
+        return (a == 0).astype(np.int64), None
+    if fn == "log2":
+        bad = a <= 0
+        if bad.any():
+            return a, ("log2 of a non-positive value", bad)
+        return _floor_log2(a), None
+    if fn == "sqrt":
+        bad = a < 0
+        if bad.any():
+            return a, ("sqrt of a negative value", bad)
+        return _floor_sqrt(a), None
+    raise ValueError(f"unknown unary function {fn}")
+
+
+def _floor_log2(a: np.ndarray) -> np.ndarray:
+    # frexp is exact for the exponent only up to 2^53; correct the float guess exactly after.
+    r = np.frexp(a.astype(np.float64))[1].astype(np.int64) - 1
+    r = np.clip(r, 0, 62)
+    r -= (np.left_shift(np.int64(1), r) > a).astype(np.int64)
+    r += ((r < 62) & (np.left_shift(np.int64(1), np.minimum(r + 1, 62)) <= a)).astype(np.int64)
+    return r
+
+
+def _floor_sqrt(a: np.ndarray) -> np.ndarray:
+    r = np.floor(np.sqrt(a.astype(np.float64))).astype(np.int64)
+    r = np.minimum(r, 3037000499)  # floor(sqrt(2^63 - 1)); keeps r*r from overflowing
+    with np.errstate(over="ignore"):
+        r -= (r * r > a).astype(np.int64)
+        r1 = r + 1
+        r += ((r1 <= 3037000499) & (r1 * r1 <= a)).astype(np.int64)
+    return r
+
+
+def out_of_word(values: np.ndarray, word_bits: int) -> np.ndarray | None:
+    """Mask of values outside a narrowed word (None when the word is 64 bits or all fit)."""
+    if word_bits >= 64 or values.size == 0:
+        return None
+    lo, hi = -(1 << (word_bits - 1)), (1 << (word_bits - 1)) - 1
+    if values.min() >= lo and values.max() <= hi:
+        return None
+    return (values < lo) | (values > hi)
