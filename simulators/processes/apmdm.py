@@ -114,6 +114,8 @@ def run_apmdm(policy: Policy, canvas: object, vocab: BaseVocab, *,
         if not rec.fits(length, decision):
             return rec.finish(HaltReason.MEMORY_LIMIT, "trace would exceed max_trace_bytes")
         nxt = frozen(apply_transition_unchecked(x, y, r, i, d, mask))
+        if rec.record:  # store copies with uniform dtypes: a policy may reuse its arrays
+            decision = APMDMDecision(y.copy(), r.copy(), i.copy(), d.copy())
         fixed = nxt.shape == current.shape and bool(np.array_equal(nxt, current))
         rec.add(decision, nxt, StepRecord(record.filled, record.remasked, record.inserted,
                                           record.deleted, length))

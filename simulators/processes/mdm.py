@@ -28,8 +28,8 @@ from simulators.processes.vocab import BaseVocab
 
 
 def mdm_fill_step(canvas: np.ndarray, decision: object, vocab: BaseVocab, fill_rule: FillRule,
-                  rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """One MDM step: the next canvas and the number of positions filled (vectorised).
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One MDM step: the next canvas and the bool set of positions filled (vectorised).
 
     Raises :class:`InvalidDecision` when the decision breaks the MDM's rules.
     """
@@ -57,7 +57,22 @@ def mdm_fill_step(canvas: np.ndarray, decision: object, vocab: BaseVocab, fill_r
                               f"which is not a non-mask token of the vocabulary")
     out = canvas.copy()
     out[where] = new_tokens
-    return out, int(where.size)
+    chosen = np.zeros(canvas.shape, dtype=np.bool_)
+    chosen[where] = True
+    return out, chosen
+
+
+def recorded_decision(decision: MDMDecision, filled: np.ndarray) -> MDMDecision:
+    """What the trace stores for a step: copies (a policy may reuse its arrays) with uniform
+    dtypes, and ``fill`` = the positions actually filled, whatever the fill rule -- so a
+    recorded step says exactly which masks were unmasked (training labels)."""
+    conf = decision.confidence
+    if conf is not None:
+        conf_arr = np.asarray(conf)
+        ok = conf_arr.shape == filled.shape and conf_arr.dtype.kind in "fiu"
+        conf = conf_arr.astype(np.float64) if ok else None
+    return MDMDecision(tokens=np.asarray(decision.tokens).astype(np.int64), fill=filled,
+                       confidence=conf)
 
 
 def run_mdm(policy: Policy, canvas: object, vocab: BaseVocab, *,
@@ -88,13 +103,14 @@ def run_mdm(policy: Policy, canvas: object, vocab: BaseVocab, *,
         decision = policy(current, rng)
         try:
             nxt, filled = mdm_fill_step(current, decision, vocab, fill_rule, rng)
+            decision = recorded_decision(decision, filled) if rec.record else None
         except InvalidDecision as err:
             return rec.finish(HaltReason.INVALID, f"step {len(rec.steps) + 1}: {err.message}")
         if not rec.fits(size, decision):
             return rec.finish(HaltReason.MEMORY_LIMIT, "trace would exceed max_trace_bytes")
         current = frozen(nxt)
-        rec.add(decision, current, StepRecord(filled=filled, remasked=0, inserted=0, deleted=0,
-                                              length=size))
+        rec.add(decision, current, StepRecord(filled=int(filled.sum()), remasked=0, inserted=0,
+                                              deleted=0, length=size))
 
 
 def run_masked_arm(policy: Policy, canvas: object, vocab: BaseVocab, *,

@@ -172,3 +172,18 @@ def test_same_seed_same_trace_and_int_vocab():
     b = run_apmdm(pol, [0, 3, 1], iv, rng=np.random.default_rng(7), max_steps=30)
     c = run_apmdm(pol, [0, 3, 1], iv, rng=np.random.default_rng(8), max_steps=30)
     assert a.to_json() == b.to_json() != c.to_json()
+
+
+def test_recorded_decisions_are_copies_with_uniform_dtypes():
+    y = np.zeros(2, np.int64)
+    bits = [0, 1]
+
+    def reusing(canvas, rng):
+        y[:] += 1
+        n = canvas.shape[0]
+        return APMDMDecision(y[:n], [0] * n, [0] * n, bits[:n])
+
+    t = run_apmdm(reusing, VOCAB.encode("[M] [M]"), VOCAB, max_steps=1)
+    d = t.decisions[0]
+    assert d.y.tolist() == [1, 1] and d.delete.dtype == bool and d.delete.tolist() == [False, True]
+    assert VOCAB.render(t.final) == "b"

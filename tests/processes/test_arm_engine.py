@@ -57,3 +57,11 @@ def test_record_off_and_usage_errors():
     assert lean.canvases == [] and lean.num_steps == 5 and lean.halt == HaltReason.END_TOKEN
     with pytest.raises(UsageError):
         run_arm(count_to(5), VOCAB.encode("a b"), VOCAB, max_length=1)
+
+
+def test_canvases_stay_prefixes_across_buffer_growth():
+    iv = IntVocab(0, 9)
+    t = run_arm(lambda c, r: len(c) % 10, [], iv, max_length=200)
+    assert [c.tolist() for c in t.canvases] == [[k % 10 for k in range(n)] for n in range(201)]
+    assert run_arm(lambda c, r: 1, [], iv, max_length=200, max_trace_bytes=100).halt == \
+        HaltReason.MEMORY_LIMIT

@@ -139,3 +139,25 @@ def test_top_k_equals_a_stable_sort_reference(conf, masked, k):
     got = TopK(k).select(MDMDecision(np.zeros(c.size, np.int64), confidence=c), is_mask,
                          np.random.default_rng(0))
     assert np.flatnonzero(got).tolist() == sorted(ref)
+
+
+def test_recorded_fill_is_the_set_actually_filled_and_copies_are_kept():
+    tokens = np.zeros(4, np.int64)
+    conf = np.array([0.1, 0.9, 0.5, 0.7])
+
+    def reusing(canvas, rng):  # returns the same arrays every step, mutating them
+        tokens[:] += 1
+        return MDMDecision(tokens=tokens, confidence=conf)
+
+    t = run_mdm(reusing, VOCAB.encode("[M] [M] [M] [M]"), VOCAB, fill_rule=TopK(2))
+    assert [np.flatnonzero(d.fill).tolist() for d in t.decisions] == [[1, 3], [0, 2]]
+    assert [d.tokens[0] for d in t.decisions] == [1, 2]
+    assert VOCAB.render(t.final) == "c b c b"
+
+
+def test_memory_limit_when_recording():
+    t = run_masked_arm(random_mdm, np.full(50, M), VOCAB, max_trace_bytes=5_000)
+    assert t.halt == HaltReason.MEMORY_LIMIT and 0 < t.num_steps < 50
+    lean = run_masked_arm(random_mdm, np.full(50, M), VOCAB, max_trace_bytes=5_000,
+                          record_canvases=False)
+    assert lean.halt == HaltReason.NO_MASKS and lean.num_steps == 50
