@@ -24,8 +24,9 @@ def python_head(keys, queries, preds, values, mode, default):
         res = []
         n = len(values[row])
         for q in range(n):
+            atoms = list(zip(keys, queries, preds, strict=True))
             sel = [k for k in range(n)
-                   if all(_OPS[p](ks[row][k], qs[row][q]) for ks, qs, p in zip(keys, queries, preds))]
+                   if all(_OPS[p](ks[row][k], qs[row][q]) for ks, qs, p in atoms)]
             vals = [int(values[row][k]) for k in sel]
             if not sel:
                 res.append(default)
