@@ -1,0 +1,108 @@
+"""The arithmetic unit of the per-step network: every UN/BIN function of the ISA, then a select.
+
+Theorem 1 needs one network whose depth does not depend on n; the ALU computes *all* functions
+of docs/pram-isa.md on the fetched operands and picks the one the instruction names (a where-chain
+of constant length). Functions the encoder language has no primitive for are built from
+primitives with a number of steps fixed by the token bit width (not by n):
+
+* ``div``/``mod`` -- floor division by ``max(|b|, 1)`` on the sign-corrected dividend (the
+  language forbids a divisor range containing 0; b == 0 is flagged as a fault separately);
+* ``log2`` -- ``sum_k [x >= 2^k]``; ``sqrt`` -- bitwise binary search; ``pow`` -- square and
+  multiply over 6 exponent bits with saturating clips (exponents above 63 keep their parity).
+
+Every product is of two clipped values below 2^(value_bits+1), so it stays exact in float64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructions.pram_mdm.ops import (
+    Seq,
+    add,
+    and_,
+    choose,
+    clip,
+    eq,
+    ew,
+    ge,
+    gt,
+    le,
+    lt,
+    mul,
+    ne,
+    not_,
+    or_,
+    sub,
+    where,
+)
+
+UN_CODES = {"neg": 0, "not": 1, "abs": 2, "log2": 3, "sqrt": 4}
+BIN_CODES = {"add": 0, "sub": 1, "mul": 2, "div": 3, "mod": 4, "pow": 5, "min": 6, "max": 7,
+             "eq": 8, "ne": 9, "lt": 10, "le": 11, "gt": 12, "ge": 13, "and": 14, "or": 15}
+
+
+@dataclass(frozen=True)
+class AluOut:
+    """Result of the UN / BIN function selected by ``fn`` plus its arithmetic-fault flag."""
+
+    un: Seq
+    bin: Seq
+    un_fault: Seq
+    bin_fault: Seq
+
+
+def _floordiv(x: Seq, y: Seq, value_bits: int) -> Seq:
+    """floor(x / y) for y != 0 (garbage but defined for y == 0)."""
+    c = ew("max", ew("abs", y), 1)  # range 1..2^vb: a divisor range without 0
+    pos = ew("floordiv", x, c)
+    neg = ew("floordiv", ew("neg", x), c)  # floor(x / -c) = floor(-x / c)
+    return where(lt(y, 0), neg, pos)
+
+
+def _log2(x: Seq, value_bits: int) -> Seq:
+    out: Seq | int = 0
+    for k in range(1, value_bits + 1):
+        out = add(out, ge(x, 2**k))
+    return out  # type: ignore[return-value]
+
+
+def _sqrt(x: Seq, value_bits: int) -> Seq:
+    r: Seq | int = 0
+    for k in range((value_bits + 1) // 2, -1, -1):
+        t = add(r, 2**k)
+        r = where(le(mul(t, t), x), t, r)
+    return r  # type: ignore[return-value]
+
+
+def _pow(x: Seq, y: Seq, value_bits: int) -> Seq:
+    sat = 2**value_bits  # one past the largest value: saturation marks overflow
+    e = where(gt(y, 63), add(62, ew("mod", y, 2)), clip(y, 0, 63))
+    result: Seq | int = 1
+    base: Seq = clip(x, -sat, sat)
+    for k in range(6):
+        bit = ew("mod", ew("floordiv", e, 2**k), 2)
+        result = where(eq(bit, 1), clip(mul(result, base), -sat, sat), result)
+        if k < 5:
+            base = clip(mul(base, base), -sat, sat)
+    return result  # type: ignore[return-value]
+
+
+def build_alu(fn: Seq, x: Seq, y: Seq, value_bits: int) -> AluOut:
+    """All UN and BIN functions of the ISA on operands ``x = r[a]``, ``y = r[b]``."""
+    q = _floordiv(x, y, value_bits)
+    bin_options = [
+        add(x, y), sub(x, y), mul(x, y), q, sub(x, mul(y, q)), _pow(x, y, value_bits),
+        ew("min", x, y), ew("max", x, y), eq(x, y), ne(x, y), lt(x, y), le(x, y), gt(x, y),
+        ge(x, y), and_(ne(x, 0), ne(y, 0)), or_(ne(x, 0), ne(y, 0)),
+    ]
+    un_options = [ew("neg", x), eq(x, 0), ew("abs", x), _log2(x, value_bits), _sqrt(x, value_bits)]
+    un_fault = or_(and_(eq(fn, UN_CODES["log2"]), le(x, 0)),
+                   and_(eq(fn, UN_CODES["sqrt"]), lt(x, 0)))
+    bin_fault = or_(and_(or_(eq(fn, BIN_CODES["div"]), eq(fn, BIN_CODES["mod"])), eq(y, 0)),
+                    and_(eq(fn, BIN_CODES["pow"]), lt(y, 0)))
+    return AluOut(un=choose(fn, un_options, 0), bin=choose(fn, bin_options, 0),
+                  un_fault=un_fault, bin_fault=bin_fault)
+
+
+__all__ = ["AluOut", "BIN_CODES", "UN_CODES", "build_alu", "not_"]

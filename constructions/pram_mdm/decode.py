@@ -1,0 +1,81 @@
+"""Read a (partly) decoded Theorem-1 canvas back as PRAM states, outputs and a run status.
+
+This is the inverse of the layout: block t -> every processor's (mode, pc, registers) after PRAM
+step t and its write in step t; output cells -> the output arrays. An output cell holding
+``[OVER]`` means the PRAM did not halt within the declared T(n) (a bound violation, reported as
+:class:`BoundExceeded`); ``[FAULT]`` means a fault was simulated (reported as
+:class:`RuntimeFault` naming the step, processors and source lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from constructions.pram_mdm.layout import (
+    F_MODE,
+    FAULT_BASE,
+    FAULT_KINDS,
+    FAULT_MAX,
+    MODE_HALTED,
+    Layout,
+)
+from simulators.errors import BoundExceeded, RuntimeFault, SourceLocation
+from simulators.pram.isa import CompiledProgram
+
+
+@dataclass(frozen=True)
+class BlockState:
+    """Block t decoded: per processor mode, pc, registers (P, R), write address / value."""
+
+    t: int
+    mode: np.ndarray
+    pc: np.ndarray
+    regs: np.ndarray
+    write_address: np.ndarray
+    write_value: np.ndarray
+
+
+def decode_block(lay: Layout, canvas: np.ndarray, t: int) -> BlockState:
+    state = lay.block_state(np.asarray(canvas), t)
+    writes = lay.block_writes(np.asarray(canvas), t)
+    return BlockState(t=t, mode=state[:, 0].copy(), pc=state[:, 1].copy(),
+                      regs=state[:, 2:].copy(), write_address=writes[:, 0].copy(),
+                      write_value=writes[:, 1].copy())
+
+
+def end_block(lay: Layout, canvas: np.ndarray) -> int | None:
+    """The block where processor 0's record shows HALT or a fault (None if none yet)."""
+    modes = np.array([canvas[lay.record_pos(t, 0, F_MODE)] for t in range(1, lay.T + 1)])
+    ended = np.flatnonzero((modes >= MODE_HALTED) & (modes <= FAULT_MAX) & (modes != FAULT_BASE))
+    return int(ended[0]) + 1 if ended.size else None
+
+
+def decode_outputs(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> dict[str, list[int]]:
+    """Output arrays from the output cells; raises on ``[OVER]`` / ``[FAULT]`` cells."""
+    cells = np.asarray(canvas[lay.out_start:])
+    if (cells == lay.over_id).any():
+        raise BoundExceeded(
+            f"bound exceeded (time): '{prog.name}' did not halt within the declared "
+            f"T(n) = {lay.T} steps (the Theorem-1 canvas has exactly T blocks)")
+    if (cells == lay.fault_id).any() or (cells == lay.mask_id).any():
+        raise fault_error(prog, lay, canvas)
+    return {seg.name: [int(x) for x in canvas[seg.start: seg.start + seg.size]]
+            for seg in lay.outputs}
+
+
+def fault_error(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> RuntimeFault:
+    """The simulated fault as a readable error (step, processors, kind, source line)."""
+    t = end_block(lay, canvas)
+    if t is None:
+        return RuntimeFault("the Theorem-1 MDM stopped without a halt or fault record")
+    blk = decode_block(lay, canvas, t)
+    own = np.flatnonzero((blk.mode > FAULT_BASE) & (blk.mode < FAULT_BASE + 7))
+    who = own if own.size else np.array([0])
+    kind = int(blk.mode[who[0]]) - FAULT_BASE
+    prev_pc = (int(decode_block(lay, canvas, t - 1).pc[who[0]]) if t > 1 else 0)
+    line = prog.instructions[prev_pc].line if 0 <= prev_pc < len(prog.instructions) else None
+    loc = SourceLocation(prog.file, line, None, prog.source_line(line) if line else None)
+    return RuntimeFault(f"step {t}: processor(s) {', '.join(str(int(p)) for p in who[:8])}: "
+                        f"{FAULT_KINDS.get(kind, 'fault')} (simulated by the Theorem-1 MDM)", loc)

@@ -1,0 +1,228 @@
+"""Evaluate an encoder program's outputs at a *subset* of positions, exactly.
+
+Why: the Theorem-1 canvas has ~P*T*K positions (10^6 at n = 1024) but one decoding step only
+fills one block. Evaluating every position would cost O(S) per step, so ~T*S in all. This
+evaluator computes the requested outputs at the requested positions only; attention keys and
+values are still taken from the *whole* canvas, as the network prescribes:
+
+* a node is evaluated at a position set; elementwise nodes and attention *queries* at the same
+  set, attention *keys/values* at the candidate key positions of that head;
+* candidates come from the head's token-independent ("static") equality components: their full
+  composite is sorted once per canvas length and cached, and each query's static value picks its
+  range -- e.g. "copy from position i - P*K" touches one key, "the previous block's mode fields"
+  P keys, "every write cell" n_in + P*T keys; the remaining (token-dependent) components are
+  evaluated at the candidates only and joined by sorting.
+
+The values produced are exactly those of :meth:`Program.evaluate` at those positions; the test
+``tests/constructions/test_pram_mdm_restricted.py`` checks this against the encoder's own dense
+and fast paths, step by step. Only equality-conjunction heads are supported (all this
+construction uses); any other predicate raises :class:`EncoderProgramError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulators.encoder import Program
+from simulators.encoder.primitives import PRIMITIVES
+from simulators.encoder.sequences import Aggregate, Elementwise, Seq, Source
+from simulators.errors import EncoderProgramError
+
+
+@dataclass
+class _StaticIndex:
+    """Sorted composite of a head's static key components over every position."""
+
+    comps: tuple[int, ...]          # indices into the selector's components
+    lows: tuple[int, ...]
+    spans: tuple[int, ...]
+    order: np.ndarray               # positions sorted by (composite, position)
+    sorted_code: np.ndarray         # composite codes in that order
+
+
+def _factorize(cols_k: list[np.ndarray], cols_q: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Joint integer codes of key rows and query rows (equal rows <-> equal codes)."""
+    nk = cols_k[0].shape[0] if cols_k else 0
+    code_k = np.zeros(nk, dtype=np.int64)
+    code_q = np.zeros(cols_q[0].shape[0] if cols_q else 0, dtype=np.int64)
+    for ck, cq in zip(cols_k, cols_q, strict=True):
+        uniq, inv = np.unique(np.concatenate([ck, cq]), return_inverse=True)
+        code_k = code_k * len(uniq) + inv[:nk]
+        code_q = code_q * len(uniq) + inv[nk:]
+        if len(uniq) > 1:  # re-compact so the running code never overflows
+            u2, inv2 = np.unique(np.concatenate([code_k, code_q]), return_inverse=True)
+            code_k, code_q = inv2[:nk].astype(np.int64), inv2[nk:].astype(np.int64)
+            del u2
+    return code_k, code_q
+
+
+class RestrictedEvaluator:
+    """Evaluate a :class:`Program` at chosen positions of canvases of one fixed length."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.length = program.max_length
+        self.topo = {n.uid: i for i, n in enumerate(program.nodes)}
+        self.static: dict[int, bool] = {}
+        for node in program.nodes:
+            if isinstance(node, Source):
+                if node.kind == "random":
+                    raise EncoderProgramError("RestrictedEvaluator: random sources unsupported")
+                self.static[node.uid] = node.kind != "tokens"
+            else:
+                self.static[node.uid] = all(self.static[c.uid] for c in node.children())
+        for node in program.nodes:
+            if isinstance(node, Aggregate) and any(p != "==" for p in node.selector.predicates):
+                raise EncoderProgramError(
+                    f"RestrictedEvaluator supports equality heads only; {node.name} uses "
+                    f"{node.selector.predicates}")
+        self._ancestors: dict[tuple[int, ...], list[Seq]] = {}
+        self._indexes: dict[tuple[int, ...], _StaticIndex] = {}
+
+    # ------------------------------------------------------------------ structure
+    def _needed(self, targets: list[Seq]) -> list[Seq]:
+        """Nodes to compute at the *same* positions as ``targets`` (topological order):
+        elementwise arguments and attention queries, not attention keys/values."""
+        key = tuple(sorted(t.uid for t in targets))
+        if key not in self._ancestors:
+            seen: dict[int, Seq] = {}
+            stack = list(targets)
+            while stack:
+                node = stack.pop()
+                if node.uid in seen:
+                    continue
+                seen[node.uid] = node
+                if isinstance(node, Elementwise):
+                    stack.extend(node.args)
+                elif isinstance(node, Aggregate):
+                    stack.extend(node.selector.queries)
+            self._ancestors[key] = sorted(seen.values(), key=lambda n: self.topo[n.uid])
+        return self._ancestors[key]
+
+    def _static_index(self, node: Aggregate) -> _StaticIndex | None:
+        sel = node.selector
+        comps = tuple(i for i, k in enumerate(sel.keys) if self.static[k.uid])
+        if not comps:
+            return None
+        key = tuple(sel.keys[i].uid for i in comps)
+        if key not in self._indexes:
+            everywhere = np.arange(self.length, dtype=np.int64)
+            cols = [self._eval(everywhere, [sel.keys[i]], None)[sel.keys[i].uid] for i in comps]
+            lows = tuple(int(c.min()) for c in cols)
+            spans = tuple(int(c.max()) - lo + 1 for c, lo in zip(cols, lows, strict=True))
+            if float(np.prod([float(s) for s in spans])) >= 2.0**62:
+                raise EncoderProgramError(f"{node.name}: static key composite too large")
+            code = np.zeros(self.length, dtype=np.int64)
+            for c, lo, span in zip(cols, lows, spans, strict=True):
+                code = code * span + (c - lo)
+            order = np.argsort(code, kind="stable")
+            self._indexes[key] = _StaticIndex(comps, lows, spans, order, code[order])
+        return self._indexes[key]
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(self, canvas: np.ndarray, positions: np.ndarray,
+                 names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """Output name -> values at ``positions`` (int64 array of positions)."""
+        canvas = np.asarray(canvas, dtype=np.int64)
+        if canvas.shape != (self.length,):
+            raise EncoderProgramError(f"canvas must have shape ({self.length},)")
+        names = tuple(self.program.outputs) if names is None else names
+        targets = [self.program.outputs[n] for n in names]
+        pos = np.asarray(positions, dtype=np.int64)
+        vals = self._eval(pos, targets, canvas)
+        return {n: vals[self.program.outputs[n].uid] for n in names}
+
+    def _eval(self, pos: np.ndarray, targets: list[Seq],
+              canvas: np.ndarray | None) -> dict[int, np.ndarray]:
+        vals: dict[int, np.ndarray] = {}
+        for node in self._needed(targets):
+            if isinstance(node, Source):
+                vals[node.uid] = self._source(node, pos, canvas)
+            elif isinstance(node, Elementwise):
+                out = PRIMITIVES[node.prim].compute([vals[a.uid] for a in node.args], node.params)
+                vals[node.uid] = np.broadcast_to(np.asarray(out, dtype=np.int64), pos.shape)
+            elif isinstance(node, Aggregate):
+                vals[node.uid] = self._attend(node, pos, vals, canvas)
+        return vals
+
+    def _source(self, node: Source, pos: np.ndarray, canvas: np.ndarray | None) -> np.ndarray:
+        if node.kind == "tokens":
+            if canvas is None:
+                raise EncoderProgramError("internal: token source in a static evaluation")
+            return canvas[pos]
+        if node.kind == "indices":
+            return pos
+        if node.kind == "length":
+            return np.full(pos.shape, self.length, dtype=np.int64)
+        return np.full(pos.shape, node.lo, dtype=np.int64)
+
+    def _candidates(self, node: Aggregate, qvals: list[np.ndarray]
+                    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Candidate key positions, their static code, and each query's static code (-1: none)."""
+        index = self._static_index(node)
+        if index is None:
+            return np.arange(self.length, dtype=np.int64), None, None
+        qcode = np.zeros(qvals[0].shape[0], dtype=np.int64)
+        valid = np.ones(qvals[0].shape[0], dtype=bool)
+        for i, lo, span in zip(index.comps, index.lows, index.spans, strict=True):
+            q = qvals[i] - lo
+            valid &= (q >= 0) & (q < span)
+            qcode = qcode * span + np.clip(q, 0, span - 1)
+        qcode = np.where(valid, qcode, -1)
+        wanted = np.unique(qcode[valid])
+        left = np.searchsorted(index.sorted_code, wanted, "left")
+        right = np.searchsorted(index.sorted_code, wanted, "right")
+        sizes = right - left
+        total = int(sizes.sum())
+        starts = np.repeat(left - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+        flat = np.arange(total, dtype=np.int64) + starts
+        return index.order[flat], index.sorted_code[flat], qcode
+
+    def _attend(self, node: Aggregate, pos: np.ndarray, vals: dict[int, np.ndarray],
+                canvas: np.ndarray | None) -> np.ndarray:
+        sel = node.selector
+        qvals = [vals[q.uid] for q in sel.queries]
+        cand, cand_code, qcode = self._candidates(node, qvals)
+        dyn = [i for i, k in enumerate(sel.keys) if not self.static[k.uid]]
+        wanted = [sel.keys[i] for i in dyn] + ([] if node.mode == "count" else [node.values])
+        kv = self._eval(cand, wanted, canvas) if wanted and cand.size else {}
+        cols_k = [kv[sel.keys[i].uid] for i in dyn] if cand.size else [
+            np.zeros(0, np.int64) for _ in dyn]
+        cols_q = [qvals[i] for i in dyn]
+        if cand_code is not None:
+            cols_k = [cand_code] + cols_k
+            cols_q = [qcode] + cols_q  # type: ignore[list-item]
+        nq = pos.shape[0]
+        out = np.full(nq, node.default, dtype=np.int64)
+        if cand.size == 0 or nq == 0:
+            return out
+        code_k, code_q = _factorize(cols_k, cols_q)
+        if cand_code is not None:  # queries whose static part matches nothing
+            code_q = np.where(qcode >= 0, code_q, -1)
+        order = np.lexsort((cand, code_k))
+        sk = code_k[order]
+        lo = np.searchsorted(sk, code_q, "left")
+        hi = np.searchsorted(sk, code_q, "right")
+        hit = (hi > lo) & (code_q >= 0)
+        cnt = hi - lo
+        if node.mode == "count":
+            return np.where(hit, cnt, node.default).astype(np.int64)
+        v = np.asarray(kv[node.values.uid], dtype=np.int64)[order]
+        if node.mode == "leftmost":
+            out[hit] = v[lo[hit]]
+        elif node.mode == "rightmost":
+            out[hit] = v[hi[hit] - 1]
+        elif node.mode in ("sum", "mean"):
+            csum = np.concatenate([[0], np.cumsum(v)])
+            s = csum[hi] - csum[lo]
+            if node.mode == "mean":
+                s = np.floor_divide(s, np.maximum(cnt, 1))
+            out[hit] = s[hit]
+        else:  # max / min over each group
+            starts = np.flatnonzero(np.concatenate([[True], sk[1:] != sk[:-1]]))
+            red = (np.maximum if node.mode == "max" else np.minimum).reduceat(v, starts)
+            gidx = np.searchsorted(starts, lo, "right") - 1
+            out[hit] = red[gidx[hit]]
+        return out

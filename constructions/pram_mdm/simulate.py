@@ -1,0 +1,75 @@
+"""Run the Theorem-1 MDM end to end: build, decode with the MDM engine, read the output back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from constructions.pram_mdm.build import PramMDM, build_pram_mdm
+from constructions.pram_mdm.decode import decode_outputs, end_block
+from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
+from simulators.errors import RuntimeFault
+from simulators.pram.isa import CompiledProgram
+from simulators.processes import HaltReason, LeftmostK, Trace, run_mdm
+
+
+@dataclass(frozen=True)
+class MDMRunResult:
+    """What one simulation produced (the CLI's ``--json`` is :meth:`summary`)."""
+
+    output: dict[str, list[int]]
+    decoding_steps: int
+    context_length: int
+    pram_steps: int
+    processors: int
+    time_bound: int
+    depth: int
+    width_bits: int
+    heads: int
+    trace: Trace
+    mdm: PramMDM
+
+    def summary(self) -> dict[str, Any]:
+        return {"output": self.output, "decoding_steps": self.decoding_steps,
+                "context_length": self.context_length, "pram_steps": self.pram_steps,
+                "processors": self.processors, "time_bound": self.time_bound,
+                "depth": self.depth, "width_bits": self.width_bits, "heads": self.heads,
+                "record_tokens": self.mdm.layout.K, "halt": str(self.trace.halt.value)}
+
+
+def run_built(mdm: PramMDM, canvas: np.ndarray | None = None, *, dense: bool = False,
+              record_canvases: bool = False, masked_arm: bool = False) -> MDMRunResult:
+    """Decode ``mdm`` from ``canvas`` (default: its own inputs) and read the result.
+
+    ``dense`` uses the encoder's own full evaluation (reference; small sizes only);
+    ``masked_arm`` runs the engine's leftmost-1 rule instead of the policy's own fill set.
+    """
+    lay = mdm.layout
+    start = mdm.initial_canvas() if canvas is None else canvas
+    policy = mdm.dense_policy if dense else mdm.policy
+    trace = run_mdm(policy, start, mdm.vocab, max_steps=lay.S,
+                    fill_rule=LeftmostK(1) if masked_arm else None,
+                    record_canvases=record_canvases, max_trace_bytes=1 << 33)
+    if trace.halt is not HaltReason.NO_MASKS:
+        raise RuntimeFault(f"the Theorem-1 MDM stopped early ({trace.halt.value}): {trace.message}")
+    final = trace.final
+    output = decode_outputs(mdm.prog, lay, final)
+    t = end_block(lay, final)
+    cost = mdm.cost
+    return MDMRunResult(output=output, decoding_steps=trace.num_steps, context_length=lay.S,
+                        pram_steps=int(t or 0), processors=lay.P, time_bound=lay.T,
+                        depth=cost.depth, width_bits=cost.width_bits, heads=cost.total_heads,
+                        trace=trace, mdm=mdm)
+
+
+def simulate(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
+             params: Mapping[str, int] | None = None, *, one_token_per_step: bool = False,
+             value_bits: int = DEFAULT_VALUE_BITS, max_context: int = DEFAULT_MAX_CONTEXT,
+             dense: bool = False, record_canvases: bool = False) -> MDMRunResult:
+    """Build the MDM for ``prog`` at the inputs' sizes and run it on those inputs."""
+    mdm = build_pram_mdm(prog, inputs, params, one_token_per_step=one_token_per_step,
+                         value_bits=value_bits, max_context=max_context)
+    return run_built(mdm, dense=dense, record_canvases=record_canvases)
