@@ -13,13 +13,31 @@ the square root.
 
 from __future__ import annotations
 
-from simulators.encoder.sequences import Seq, ew
+from simulators.encoder.sequences import Seq, const, ew
+
+#: Shared constant nodes, one per value (the interpreter's cost is per node); cleared by the
+#: builder at the start of every program it builds.
+CONSTS: dict[int, Seq] = {}
+
+
+def _c(value: Seq | int) -> Seq:
+    if isinstance(value, Seq):
+        return value
+    v = int(value)
+    if v not in CONSTS:
+        CONSTS[v] = const(v)
+    return CONSTS[v]
+
+
+def E(name: str, *args: Seq | int, **params: object) -> Seq:
+    """An elementwise primitive; integer arguments become shared constant nodes."""
+    return ew(name, *(_c(a) for a in args), **params)
 
 Result = tuple[Seq, Seq | None]
 
 
 def _bool(x: Seq) -> Seq:
-    return ew("ne", x, 0)
+    return E("ne", x, 0)
 
 
 def _floor_div(a: Seq, b: Seq) -> Seq:
@@ -28,24 +46,24 @@ def _floor_div(a: Seq, b: Seq) -> Seq:
     The divisor handed to ``floordiv`` must have a range without 0 (the validator insists), so
     divide by ``max(|b|, 1)`` and move the sign of ``b`` to ``a``: floor(a/b) = floor(-a/-b).
     """
-    neg_b = ew("lt", b, 0)
-    return ew("floordiv", ew("where", neg_b, ew("neg", a), a), ew("max", ew("abs", b), 1))
+    neg_b = E("lt", b, 0)
+    return E("floordiv", E("where", neg_b, E("neg", a), a), E("max", E("abs", b), 1))
 
 
 def _log2(a: Seq, bits: int) -> Seq:
     """floor(log2 a) for a >= 1 as the number of powers 2^k (k >= 1) that are <= a."""
-    total: Seq = ew("ge", a, 2)
+    total: Seq = E("ge", a, 2)
     for k in range(2, bits):
-        total = ew("add", total, ew("ge", a, 1 << k))
+        total = E("add", total, E("ge", a, 1 << k))
     return total
 
 
 def _sqrt(a: Seq, bits: int) -> Seq:
     """floor(sqrt a) for a >= 0: binary search, one result bit per round (high to low)."""
-    root: Seq = ew("mul", a, 0)
+    root: Seq = E("mul", a, 0)
     for k in range((bits + 1) // 2, -1, -1):
-        cand = ew("add", root, 1 << k)
-        root = ew("where", ew("le", ew("mul", cand, cand), a), cand, root)
+        cand = E("add", root, 1 << k)
+        root = E("where", E("le", E("mul", cand, cand), a), cand, root)
     return root
 
 
@@ -57,30 +75,30 @@ def _pow(a: Seq, b: Seq, bits: int) -> Seq:
     which keeps the result exact for |a| <= 1 and out of range for |a| >= 2.
     """
     cap = 1 << bits
-    e = ew("where", ew("gt", b, 31), ew("add", ew("mod", b, 2), 30), ew("clip", b, lo=0, hi=31))
-    result: Seq = ew("add", ew("mul", a, 0), 1)
+    e = E("where", E("gt", b, 31), E("add", E("mod", b, 2), 30), E("clip", b, lo=0, hi=31))
+    result: Seq = E("add", E("mul", a, 0), 1)
     base = a
     for k in range(5):
-        bit = ew("mod", ew("floordiv", e, 1 << k), 2)
-        result = ew("where", ew("eq", bit, 1),
-                    ew("clip", ew("mul", result, base), lo=-cap, hi=cap), result)
+        bit = E("mod", E("floordiv", e, 1 << k), 2)
+        result = E("where", E("eq", bit, 1),
+                    E("clip", E("mul", result, base), lo=-cap, hi=cap), result)
         if k < 4:
-            base = ew("clip", ew("mul", base, base), lo=-cap, hi=cap)
+            base = E("clip", E("mul", base, base), lo=-cap, hi=cap)
     return result
 
 
 def unary(fn: str, a: Seq, bits: int) -> Result:
     """``fn(a)`` for fn in neg not abs log2 sqrt."""
     if fn == "neg":
-        return ew("neg", a), None
+        return E("neg", a), None
     if fn == "not":
-        return ew("eq", a, 0), None
+        return E("eq", a, 0), None
     if fn == "abs":
-        return ew("abs", a), None
+        return E("abs", a), None
     if fn == "log2":
-        return _log2(a, bits), ew("le", a, 0)
+        return _log2(a, bits), E("le", a, 0)
     if fn == "sqrt":
-        return _sqrt(ew("max", a, 0), bits), ew("lt", a, 0)
+        return _sqrt(E("max", a, 0), bits), E("lt", a, 0)
     raise KeyError(fn)
 
 
@@ -89,15 +107,15 @@ def binary(fn: str, a: Seq, b: Seq, bits: int) -> Result:
     direct = {"add": "add", "sub": "sub", "mul": "mul", "min": "min", "max": "max",
               "eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
     if fn in direct:
-        return ew(direct[fn], a, b), None
+        return E(direct[fn], a, b), None
     if fn == "and":
-        return ew("and", _bool(a), _bool(b)), None
+        return E("and", _bool(a), _bool(b)), None
     if fn == "or":
-        return ew("or", _bool(a), _bool(b)), None
+        return E("or", _bool(a), _bool(b)), None
     if fn == "div":
-        return _floor_div(a, b), ew("eq", b, 0)
+        return _floor_div(a, b), E("eq", b, 0)
     if fn == "mod":
-        return ew("sub", a, ew("mul", b, _floor_div(a, b))), ew("eq", b, 0)
+        return E("sub", a, E("mul", b, _floor_div(a, b))), E("eq", b, 0)
     if fn == "pow":
-        return _pow(a, b, bits), ew("lt", b, 0)
+        return _pow(a, b, bits), E("lt", b, 0)
     raise KeyError(fn)

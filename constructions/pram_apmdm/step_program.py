@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from constructions.pram_apmdm import alu
+from constructions.pram_apmdm.alu import CONSTS, E, _c
 from constructions.pram_apmdm.layout import (
     CLOCK_CODE,
     FIELD_CTRL,
@@ -34,7 +35,7 @@ from constructions.pram_apmdm.layout import (
     Layout,
 )
 from simulators.encoder import Program
-from simulators.encoder.sequences import Seq, aggregate, const, ew, indices, select, tokens
+from simulators.encoder.sequences import Seq, aggregate, indices, select, tokens
 from simulators.pram.isa import MODE_IDLE, MODE_RUN, MODE_WAIT, CompiledProgram, MemoryModel
 
 # Fault codes of the ``fault`` output (the driver turns them into errors).
@@ -52,11 +53,6 @@ FAULT_NAMES = {FAULT_BOUNDS: "index out of bounds", FAULT_DOMAIN: "arithmetic do
 # Opcodes as small integers for the pc tables.
 OPCODE = {"CONST": 1, "MOV": 2, "UN": 3, "BIN": 4, "LOAD": 5, "STORE": 6, "JMP": 7, "JZ": 8,
           "FORK": 9, "JOIN": 10, "HALT": 11}
-
-
-def E(name: str, *args: Seq | int, **params: object) -> Seq:
-    """Shorthand for an elementwise primitive."""
-    return ew(name, *args, **params)
 
 
 def _table(pc: Seq, values: list[int], default: int = 0) -> Seq:
@@ -102,6 +98,7 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
 
     ``max_length`` is the largest canvas the program will see (declared range of positions).
     """
+    CONSTS.clear()
     L = layout
     ins = prog.instructions
     used_ops = {i.op for i in ins}
@@ -219,7 +216,7 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         ctrl_run = E("where", is_op("HALT"), E("add", E("mul", pc, 4), MODE_DONE), ctrl_run)
 
     # Processor 0's state, broadcast to everybody (FORK, JOIN release, halting).
-    ctrl0 = _lookup(code, const(L.ctrl(0)), val).named("ctrl0")
+    ctrl0 = _lookup(code, _c(L.ctrl(0)), val).named("ctrl0")
     mode0 = E("mod", ctrl0, 4)
     halted = E("eq", mode0, MODE_DONE).named("halted")
     new_reg_extra = None
@@ -278,12 +275,15 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         wq = E("where", is_cell, code, E("where", storing, addr, -3)).named("write_query")
         sel = select(wkey, wq, "==")
         model = prog.model
-        nwrites = aggregate(sel, const(1), "count", default=0).named("n_writes")
+        nwrites = aggregate(sel, _c(1), "count", default=0).named("n_writes")
         written = E("ge", nwrites, 1)
+        alone = L.processors == 1  # one processor: no concurrent access is possible
         agg_mode = {MemoryModel.CRCW_ARBITRARY: "rightmost", MemoryModel.CRCW_SUM: "sum",
                     MemoryModel.CRCW_MIN: "min", MemoryModel.CRCW_MAX: "max"}.get(model, "leftmost")
         wval = aggregate(sel, rb, agg_mode, default=0).named("write_value")
-        if model.exclusive_write:
+        if alone:
+            pass
+        elif model.exclusive_write:
             faults.append((FAULT_WRITE, E("and", storing, E("ge", nwrites, 2))))
         elif model is MemoryModel.CRCW_COMMON:
             wmax = aggregate(sel, rb, "max", default=0)
@@ -294,15 +294,18 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         wval_c = E("clip", wval, lo=word_lo, hi=word_hi)
         new_cell = E("where", written, wval_c, val)
         # A write to an address not on the canvas: the lowest-numbered writer grows the canvas.
-        present = aggregate(select(code, wq, "=="), const(1), "count", default=0)
-        first = aggregate(sel, idx, "leftmost", default=-1)
-        ins_cell = _all(storing, E("eq", present, 0), E("eq", first, idx)).named("new_cell")
+        present = aggregate(select(code, wq, "=="), _c(1), "count", default=0)
+        ins_cell = _all(storing, E("eq", present, 0))
+        if not alone:
+            first = aggregate(sel, idx, "leftmost", default=-1)
+            ins_cell = E("and", ins_cell, E("eq", first, idx))
+        ins_cell = ins_cell.named("new_cell")
         head_cell_tok = E("add", E("mul", addr, V), E("sub", wval_c, VMIN))
-    if prog.model.exclusive_read and "LOAD" in used_ops:
+    if prog.model.exclusive_read and "LOAD" in used_ops and L.processors > 1:
         loading = _all(is_head, run, is_op("LOAD"))
         # EREW forbids two reads of one address in one step (reads only, as the machine does).
         rkey = E("where", loading, addr, -1)
-        nacc = aggregate(select(rkey, E("where", loading, addr, -3), "=="), const(1), "count",
+        nacc = aggregate(select(rkey, E("where", loading, addr, -3), "=="), _c(1), "count",
                          default=0)
         faults.append((FAULT_READ, E("and", loading, E("ge", nacc, 2))))
 
@@ -321,7 +324,7 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     new_tok = E("clip", new_tok, lo=0, hi=L.mask_id).named("new_token")
 
     # ---------------------------------------------------------------- phase and Algorithm 1 bits
-    odd = _lookup(idx, const(1), is_mask).named("odd_phase")
+    odd = _lookup(idx, _c(1), is_mask).named("odd_phase")
     even = E("not", odd)
     prev_new = _lookup(idx, E("sub", idx, 1), new_tok, default=L.mask_id).named("left_new_token")
     y = E("where", is_mask, prev_new, tok)
@@ -329,7 +332,7 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     insert = _all(even, grows)
     delete = _all(even, is_mask)
 
-    fault: Seq = const(0)
+    fault: Seq = _c(0)
     for fcode, cond in reversed(faults):
         fault = E("where", E("and", is_head, cond), fcode, fault)
     outputs = {"y": y.named("y"), "remask": remask.named("remask"),
