@@ -10,7 +10,7 @@ MDM can take). Every policy is an encoder program with outputs ``token`` and ``f
   features of the *current* canvas drawn at random (left/right neighbour, number of filled cells,
   sum / max / last filled token before me, my index), mapped onto the non-mask ids; and whose
 * **fill** is the single masked position of least priority, where priority is a random
-  permutation of the positions shifted by a content-dependent amount (mod S) -- still a
+  permutation of the positions shifted by a content-dependent global amount (mod S) -- still a
   permutation, so exactly one position is chosen and the order depends on what was written.
 
 So a Masked-ARM that rebuilt the MDM canvas wrongly would, with high probability, both write
@@ -95,7 +95,10 @@ def random_mdm_program(vocab: Vocab | IntVocab, context: int, seed: int, *,
     else:
         perm = rng.permutation(context)
         static = ew("table", idx, table={i: int(p) for i, p in enumerate(perm)}, default=0)
-        shift = ew("mul", feats[0], int(rng.integers(0, 5))) if feats else const(0)
+        # A global (position-independent) shift keeps the priority a permutation, so exactly
+        # one masked position is chosen, while making the order depend on what was written.
+        total = _features(tok, idx, filled, lo, [str(rng.choice(["filled", "sum", "max"]))])[0]
+        shift = ew("mul", total, int(rng.integers(1, 5)))
         prio = ew("mod", ew("add", static, shift), context)
     prio = prio.named("priority")
     least = aggregate(select(is_mask, 1, "=="), prio, "min", default=-1).named("least")

@@ -70,12 +70,15 @@ class MaskedArm:
 
 
 def build_masked_arm(mdm_program: Program, mdm_vocab: BaseVocab, context: int, *,
-                     token: str = "token", fill: str = "fill", readout: bool = True) -> MaskedArm:
+                     token: str = "token", fill: str = "fill", readout: bool = True,
+                     restrict: bool = True) -> MaskedArm:
     """Wrap an MDM program (outputs ``token`` and boolean ``fill``) for MDM canvases of length
     ``context`` into a Masked-ARM program with the same kind of layers.
 
     Precondition (the theorem's): the MDM fills exactly one token per step. If its ``fill`` marks
     several positions, the Masked-ARM follows the leftmost one (and the runs then differ).
+    ``readout=False`` omits the read-out region (the result is then decoded from the log);
+    ``restrict=False`` is the ablation of :func:`.rewrite.retarget` (for tests and teaching only).
     """
     for name in (token, fill):
         if name not in mdm_program.outputs:
@@ -105,7 +108,7 @@ def build_masked_arm(mdm_program: Program, mdm_vocab: BaseVocab, context: int, *
     rebuilt = ew("where", ew("ge", logged, 0), logged, tok).named("rebuilt")  # Masked-ARM ids
     mdm_canvas = ew("add", rebuilt, lo).named("mdm_canvas")                   # MDM ids
     # 3. the wrapped MDM program on the rebuilt canvas, restricted to positions 0..S-1.
-    inner = retarget(mdm_program, canvas=mdm_canvas, positions=idx, context=s)
+    inner = retarget(mdm_program, canvas=mdm_canvas, positions=idx, context=s, restrict=restrict)
     mdm_token, mdm_fill = inner[token], inner[fill]
     # 4. pick the MDM's decision: the leftmost position of 0..S-1 it fills, and its token.
     chosen = select((mdm_fill, idx), (1, limit), ("==", "<"))

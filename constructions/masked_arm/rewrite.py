@@ -39,12 +39,14 @@ from simulators.errors import EncoderProgramError
 
 
 def retarget(program: Program, *, canvas: Seq, positions: Seq, context: int,
-             prefix: str = "mdm.") -> dict[str, Seq]:
+             prefix: str = "mdm.", restrict: bool = True) -> dict[str, Seq]:
     """The outputs of ``program`` rewritten to run on ``canvas`` over positions ``0..context-1``.
 
     ``canvas`` replaces the ``tokens`` source (its values at ``i < context`` must be the MDM
     canvas), ``positions`` must be the host program's ``indices()``. Returns the rewritten
     outputs under their original names; intermediate sequences are labelled ``prefix + name``.
+    ``restrict=False`` drops the extra ``key index < S`` conjunct -- an ablation that shows why it
+    is needed (the tests check that the wrapper then goes wrong).
     """
     if context > program.max_length:
         raise EncoderProgramError(f"program {program.name!r} handles canvases up to "
@@ -52,14 +54,14 @@ def retarget(program: Program, *, canvas: Seq, positions: Seq, context: int,
     limit = const(context).named("S")
     new: dict[int, Seq] = {}
     for node in program.nodes:  # creation order is topological
-        new[node.uid] = _rewrite(node, new, program, canvas, positions, limit, context)
+        new[node.uid] = _rewrite(node, new, program, canvas, positions, limit, context, restrict)
         if node.label is not None and new[node.uid] is not node:  # never relabel shared nodes
             new[node.uid].named(prefix + node.label)
     return {name: new[seq.uid] for name, seq in program.outputs.items()}
 
 
 def _rewrite(node: Seq, new: Mapping[int, Seq], program: Program, canvas: Seq, positions: Seq,
-             limit: Seq, context: int) -> Seq:
+             limit: Seq, context: int, restrict: bool) -> Seq:
     if isinstance(node, Source):
         declared = program.range(node)
         if node.kind == "tokens":
@@ -73,6 +75,10 @@ def _rewrite(node: Seq, new: Mapping[int, Seq], program: Program, canvas: Seq, p
         return ew(node.prim, *(new[a.uid] for a in node.args), **node.params)
     if isinstance(node, Aggregate):
         sel: Selector = node.selector
+        if not restrict:
+            plain = select(tuple(new[k.uid] for k in sel.keys),
+                           tuple(new[q.uid] for q in sel.queries), tuple(sel.predicates))
+            return aggregate(plain, new[node.values.uid], node.mode, default=node.default)
         restricted = select(
             tuple(new[k.uid] for k in sel.keys) + (positions,),
             tuple(new[q.uid] for q in sel.queries) + (limit,),
