@@ -34,7 +34,7 @@ class StepRecord:
     length: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays inside: compare traces with to_json(), not ==
 class Trace:
     """One run of an engine.
 
