@@ -65,3 +65,12 @@ def test_canvases_stay_prefixes_across_buffer_growth():
     assert [c.tolist() for c in t.canvases] == [[k % 10 for k in range(n)] for n in range(201)]
     assert run_arm(lambda c, r: 1, [], iv, max_length=200, max_trace_bytes=100).halt == \
         HaltReason.MEMORY_LIMIT
+
+
+def test_same_seed_same_trace():
+    def sample(canvas, rng):
+        return VOCAB.eos_id if rng.random() < 0.1 else int(rng.integers(0, 3))
+
+    runs = [run_arm(sample, VOCAB.encode("[BOS]"), VOCAB, rng=np.random.default_rng(s)).to_json()
+            for s in (11, 11, 12)]
+    assert runs[0] == runs[1] != runs[2]
