@@ -51,6 +51,44 @@ class Seq:
     def name(self) -> str:
         return self.label or f"s{self.uid}"
 
+    # Arithmetic/logic operators are shorthands for ``ew`` (comparisons are not overloaded:
+    # sequences are hashed by identity). ``a + 1`` == ``ew("add", a, 1)``.
+    def __add__(self, other: Seq | int) -> Elementwise:
+        return ew("add", self, other)
+
+    def __radd__(self, other: int) -> Elementwise:
+        return ew("add", other, self)
+
+    def __sub__(self, other: Seq | int) -> Elementwise:
+        return ew("sub", self, other)
+
+    def __rsub__(self, other: int) -> Elementwise:
+        return ew("sub", other, self)
+
+    def __mul__(self, other: Seq | int) -> Elementwise:
+        return ew("mul", self, other)
+
+    def __rmul__(self, other: int) -> Elementwise:
+        return ew("mul", other, self)
+
+    def __floordiv__(self, other: Seq | int) -> Elementwise:
+        return ew("floordiv", self, other)
+
+    def __mod__(self, other: Seq | int) -> Elementwise:
+        return ew("mod", self, other)
+
+    def __neg__(self) -> Elementwise:
+        return ew("neg", self)
+
+    def __and__(self, other: Seq | int) -> Elementwise:
+        return ew("and", self, other)
+
+    def __or__(self, other: Seq | int) -> Elementwise:
+        return ew("or", self, other)
+
+    def __invert__(self) -> Elementwise:
+        return ew("not", self)
+
     def __repr__(self) -> str:
         return f"<{self.name} = {self.describe()}>"
 

@@ -56,3 +56,16 @@ def test_adapters_return_engine_decisions() -> None:
     assert isinstance(ap, APMDMDecision)
     assert ap.y.tolist() == [0, 1, 2, 1] and not ap.remask.any()
     assert mdm_policy(prog).serial_cost(8) > mdm_policy(prog).serial_cost(4) > 0
+
+
+def test_operator_shorthands_build_the_same_primitives() -> None:
+    tok = tokens(0, 9)
+    b = ew("lt", tok, 5)
+    outs = {"a": tok + 1, "b": 2 * tok - tok // 3, "c": -(tok % 4), "d": 7 - tok,
+            "e": b & ~b, "f": b | ~b}
+    got = Program(outs, 8).evaluate([0, 4, 9])
+    assert got["a"].tolist() == [1, 5, 10]
+    assert got["b"].tolist() == [0, 8 - 1, 18 - 3]
+    assert got["c"].tolist() == [0, 0, -1]
+    assert got["d"].tolist() == [7, 3, -2]
+    assert got["e"].tolist() == [0, 0, 0] and got["f"].tolist() == [1, 1, 1]
