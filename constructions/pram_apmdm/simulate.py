@@ -23,6 +23,7 @@ from constructions.pram_apmdm.layout import (
 )
 from constructions.pram_apmdm.step_program import (
     FAULT_NAMES,
+    FAULT_OVERFLOW,
     FAULT_PROCESSORS,
     FAULT_READ,
     FAULT_WRITE,
@@ -131,9 +132,11 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
         # canvases the dense O(L^2) one has less per-call overhead than the sort-based one.
         path = "dense" if canvas.shape[0] <= DENSE_MAX_LENGTH else self.path
         out = self.program.evaluate(canvas, path=path, rng=rng)
+        calls = self.__dict__["_calls"] = self.__dict__.get("_calls", 0) + 1
         fault = out["fault"]
         if fault.any():
-            raise _fault_error(self.construction, canvas, fault)
+            # Faults show in the even phase of a PRAM step: call 2t-1 simulates step t.
+            raise _fault_error(self.construction, canvas, fault, (calls + 1) // 2)
         return APMDMDecision(y=out[self.y], remask=out[self.remask].astype(bool),
                              insert=out[self.insert].astype(bool),
                              delete=out[self.delete].astype(bool))
@@ -146,7 +149,8 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
         return memo[length]
 
 
-def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray) -> RuntimeFault:
+def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray,
+                 step: int) -> RuntimeFault:
     pos = int(np.flatnonzero(fault)[0])
     kind = int(fault[pos])
     code, _ = c.layout.unpack(canvas[pos:pos + 1])
@@ -156,9 +160,15 @@ def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray) -> Runt
     ins = c.program.instructions[pc] if 0 <= pc < len(c.program.instructions) else None
     line = ins.line if ins is not None and ins.line else None
     loc = SourceLocation(c.program.file, line, None, c.program.source_line(line) if line else None)
-    msg = (f"{FAULT_NAMES.get(kind, 'fault')} in {ins.op if ins else '?'} (pc {pc}) on "
-           f"processor {pid} (detected by the Theorem 4 AP-MDM)")
+    msg = (f"step {step}: {FAULT_NAMES.get(kind, 'fault')} in {ins.op if ins else '?'} "
+           f"(pc {pc}) on processor {pid} (detected by the Theorem 4 AP-MDM)")
     cls: type[RuntimeFault] = RuntimeFault
+    if kind == FAULT_OVERFLOW and c.program.word_bits > c.layout.value_bits:
+        # Not necessarily a PRAM overflow: the value left the token's value field.
+        return LimitExceeded(f"a value left the construction's {c.layout.value_bits}-bit token "
+                             f"range in {ins.op if ins else '?'} (pc {pc}) on processor {pid} "
+                             f"(the program's word is {c.program.word_bits} bits; at most "
+                             f"{MAX_VALUE_BITS} value bits are supported)", loc)
     if kind in (FAULT_WRITE, FAULT_READ):
         cls = MemoryConflict
     elif kind == FAULT_PROCESSORS:
