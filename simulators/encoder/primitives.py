@@ -107,7 +107,7 @@ def _mul_real(rs: Ranges, p: Params, out: Interval) -> Realisation:
     if a.is_const or b.is_const:
         return Realisation(0, 0, _bits(out, a, b))  # scaling by a constant is linear
     if a.is_bool or b.is_bool:
-        return Realisation(1, 4, _bits(out, a, b) + 1)  # gating with a big-M bias, as `where`
+        return Realisation(1, 2, _bits(out, a, b) + 1)  # gating with a big-M bias, as `where`
     # General product of two bounded integers: a lookup over all pairs (one spike per pair).
     return Realisation(1, 3 * a.size * b.size, _bits(out, a, b) + 1)
 
@@ -117,6 +117,7 @@ def _div_real(rs: Ranges, p: Params, out: Interval) -> Realisation:
     if b.is_const:
         # A staircase with one integer step (2 ReLUs) per change of the quotient over a's range.
         steps = abs(a.hi // b.lo - a.lo // b.lo)
+        # (+2: mod also passes a through, a = ReLU(a) - ReLU(-a)).
         return Realisation(1, 2 * steps + 2, _bits(out, a, b) + 1)
     return Realisation(1, 3 * a.size * b.size, _bits(out, a, b) + 1)
 
@@ -228,8 +229,9 @@ def _table_real(rs: Ranges, p: Params, out: Interval) -> Realisation:
     n = len(_table_entries(p, len(rs)))
     # One spike (3 ReLUs: ReLU(d+1) - 2 ReLU(d) + ReLU(d-1)) per listed key, summed with the
     # entry's value; a multi-key spike first sums per-component spikes and thresholds (layer 2).
-    layers = 1 if len(rs) == 1 else 2
-    return Realisation(layers, 3 * n * len(rs) + n, _bits(out, *rs) + 1)
+    if len(rs) == 1:
+        return Realisation(1, 3 * n, _bits(out, *rs) + 1)
+    return Realisation(2, 3 * n * len(rs) + n, _bits(out, *rs) + 1)
 
 
 def _table_compute(xs: Arrays, p: Params) -> np.ndarray:
@@ -290,8 +292,8 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
     _p("neg", 1, lambda x, p: -x[0], lambda r, p: Interval(-r[0].hi, -r[0].lo), _affine,
        "-a. Affine: no hidden layer."),
     _p("mul", 2, lambda x, p: x[0] * x[1], lambda r, p: _corners(lambda a, b: a * b, *r), _mul_real,
-       "a * b. By a constant: affine. By a boolean: 1 layer, width 4 (big-M gating). Otherwise a "
-       "lookup over all |A|*|B| pairs: 1 layer, width 3|A||B|."),
+       "a * b. By a constant: affine. By a boolean c: ReLU(a - M(1-c)) - ReLU(-a - M(1-c)), "
+       "1 layer, width 2. Otherwise a lookup over all |A|*|B| pairs: 1 layer, width 3|A||B|."),
     _p("floordiv", 2, lambda x, p: np.floor_divide(x[0], x[1]), _floordiv_range, _div_real,
        "floor(a / b), b's range must exclude 0. By a constant: 1 layer, a staircase with one "
        "2-ReLU step per quotient value. Otherwise a pair lookup (width 3|A||B|)."),
@@ -321,8 +323,8 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
        "[a >= b]: as le with the arguments swapped: 1 layer, width 2."),
     _p("and", 2, lambda x, p: x[0] & x[1], _bool_range("and"), _width(1),
        "a AND b = ReLU(a + b - 1) on booleans: 1 layer, width 1."),
-    _p("or", 2, lambda x, p: x[0] | x[1], _bool_range("or"), _width(2),
-       "a OR b = 1 - ReLU(1 - a - b) on booleans: 1 layer, width 2 (with the bias neuron)."),
+    _p("or", 2, lambda x, p: x[0] | x[1], _bool_range("or"), _width(1),
+       "a OR b = 1 - ReLU(1 - a - b) on booleans: 1 layer, width 1."),
     _p("not", 1, lambda x, p: 1 - x[0], _bool_range("not"), _affine,
        "NOT a = 1 - a on booleans: affine."),
     _p("where", 3, lambda x, p: np.where(x[0] != 0, x[1], x[2]), _where_range, _width(4),
@@ -334,6 +336,8 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
     _p("table", -1, lambda x, p: _table_compute(x, p), _table_range, _table_real,
        "Lookup in a constant table {key: value} (key an int, or a tuple of ints for several "
        "inputs); keys absent map to `default` (required unless the table covers the input "
-       "range). One spike per entry: 1 layer (2 for tuple keys), width ~3n per input.",
+       "range). Single key: sum of (value - default) * spike(x - key) + default, one 3-ReLU spike "
+       "per entry: 1 layer, width 3n. Tuple keys (m inputs): per-component spikes, then "
+       "ReLU(sum - (m-1)) per entry: 2 layers, width 3nm + n.",
        params=("table", "default"), required=("table",)),
 ]}
