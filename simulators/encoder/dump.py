@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulators.encoder.layers import realisation
-from simulators.encoder.sequences import Aggregate, Elementwise
+from simulators.encoder.sequences import Aggregate, Elementwise, Source
 
 if TYPE_CHECKING:
     from simulators.encoder.program import Program
@@ -35,7 +35,10 @@ def dump_program(prog: Program) -> str:
         elif isinstance(node, Aggregate):
             extra = "  [head]"
         tag = f"  -> output {outputs[node.uid]!r}" if node.uid in outputs else ""
-        lines.append(f"  {node.name:<{width}}  {sublayer_name(prog.sublayers[node.uid]):<8} "
+        where = sublayer_name(prog.sublayers[node.uid])
+        if isinstance(node, Source) and node.kind == "const":
+            where = "bias"  # a constant is a bias of the weights, not a residual subspace
+        lines.append(f"  {node.name:<{width}}  {where:<8} "
                      f"{str(r):>14} {r.bits:>3}b  {node.describe()}{extra}{tag}")
     c = prog.cost()
     lines.append(f"cost: depth={c.depth} (attention {c.attention_layers}, mlp {c.mlp_layers}), "
