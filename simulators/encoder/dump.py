@@ -25,7 +25,7 @@ def dump_program(prog: Program) -> str:
     """One line per sequence: name, sublayer, range, bits, definition; then the cost."""
     outputs = {s.uid: k for k, s in prog.outputs.items()}
     lines = [f"program {prog.name!r}  max_length={prog.max_length}"]
-    width = max(len(n.name) for n in prog.nodes)
+    width = max(len(prog.name_of(n)) for n in prog.nodes)
     for node in prog.nodes:
         r = prog.ranges[node.uid]
         extra = ""
@@ -38,8 +38,8 @@ def dump_program(prog: Program) -> str:
         where = sublayer_name(prog.sublayers[node.uid])
         if isinstance(node, Source) and node.kind == "const":
             where = "bias"  # a constant is a bias of the weights, not a residual subspace
-        lines.append(f"  {node.name:<{width}}  {where:<8} "
-                     f"{str(r):>14} {r.bits:>3}b  {node.describe()}{extra}{tag}")
+        lines.append(f"  {prog.name_of(node):<{width}}  {where:<8} "
+                     f"{str(r):>14} {r.bits:>3}b  {node.describe(prog.name_of)}{extra}{tag}")
     c = prog.cost()
     lines.append(f"cost: depth={c.depth} (attention {c.attention_layers}, mlp {c.mlp_layers}), "
                  f"blocks={c.blocks}, heads/layer={c.heads}, heads={c.total_heads}, "
@@ -56,11 +56,11 @@ def explain_program(prog: Program, canvas: np.ndarray, *, max_positions: int = 3
         arr = arr[0]
     vals = prog.evaluate_all(arr, rng=rng)
     n = min(arr.shape[-1], max_positions)
-    width = max(len(node.name) for node in prog.nodes)
+    width = max(len(prog.name_of(node)) for node in prog.nodes)
     cell = max([len(str(int(v))) for node in prog.nodes for v in vals[node][:n]] + [1])
     head = " ".join(f"{i:>{cell}}" for i in range(n))
     lines = [f"{'position':<{width}}  {head}" + (" ..." if arr.shape[-1] > n else "")]
     for node in prog.nodes:
         row = " ".join(f"{int(v):>{cell}}" for v in vals[node][:n])
-        lines.append(f"{node.name:<{width}}  {row}")
+        lines.append(f"{prog.name_of(node):<{width}}  {row}")
     return "\n".join(lines)

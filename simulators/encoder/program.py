@@ -42,6 +42,13 @@ class Program:
         self.nodes: list[Seq] = collect(self.outputs.values())
         self.ranges: dict[int, Interval] = infer_ranges(self.nodes, self.max_length)
         self.sublayers: dict[int, int] = assign_sublayers(self.nodes)
+        # Program-local names for unnamed sequences (stable whatever was built before).
+        self.names: dict[int, str] = {
+            n.uid: n.label or f"s{i}" for i, n in enumerate(self.nodes)}
+
+    def name_of(self, seq: Seq) -> str:
+        """The sequence's label, or ``s<k>`` with ``k`` its index in this program."""
+        return self.names.get(seq.uid, seq.name)
 
     # ------------------------------------------------------------------ inspection
 

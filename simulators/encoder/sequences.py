@@ -13,7 +13,7 @@ program's ``max_length``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,8 @@ class Seq:
     def children(self) -> tuple[Seq, ...]:
         return ()
 
-    def describe(self) -> str:
+    def describe(self, name_of: Callable[[Seq], str] | None = None) -> str:
+        """The definition, naming inputs with ``name_of`` (default: their own names)."""
         raise NotImplementedError
 
     @property
@@ -106,7 +107,7 @@ class Source(Seq):
         self.hi = hi
         self.bound = bound
 
-    def describe(self) -> str:
+    def describe(self, name_of: Callable[[Seq], str] | None = None) -> str:
         if self.kind == "const":
             return f"const({self.lo})"
         if self.kind in ("tokens", "random"):
@@ -128,13 +129,14 @@ class Elementwise(Seq):
     def children(self) -> tuple[Seq, ...]:
         return self.args
 
-    def describe(self) -> str:
+    def describe(self, name_of: Callable[[Seq], str] | None = None) -> str:
+        nm = name_of or _own_name
         extra = ""
         if self.prim == "table":
             extra = f", table[{len(self.params['table'])}], default={self.params.get('default')}"
         elif self.params:
             extra = ", " + ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.prim}({', '.join(a.name for a in self.args)}{extra})"
+        return f"{self.prim}({', '.join(nm(a) for a in self.args)}{extra})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,9 +150,10 @@ class Selector:
     def children(self) -> tuple[Seq, ...]:
         return self.keys + self.queries
 
-    def describe(self) -> str:
+    def describe(self, name_of: Callable[[Seq], str] | None = None) -> str:
+        nm = name_of or _own_name
         atoms = [
-            "true" if p == "true" else f"k.{k.name} {p} q.{q.name}"
+            "true" if p == "true" else f"k.{nm(k)} {p} q.{nm(q)}"
             for k, q, p in zip(self.keys, self.queries, self.predicates, strict=True)
         ]
         return " AND ".join(atoms)
@@ -171,9 +174,14 @@ class Aggregate(Seq):
     def children(self) -> tuple[Seq, ...]:
         return self.selector.children() + (self.values,)
 
-    def describe(self) -> str:
-        return (f"aggregate[{self.mode}]({self.values.name} | {self.selector.describe()}; "
+    def describe(self, name_of: Callable[[Seq], str] | None = None) -> str:
+        nm = name_of or _own_name
+        return (f"aggregate[{self.mode}]({nm(self.values)} | {self.selector.describe(nm)}; "
                 f"default={self.default})")
+
+
+def _own_name(seq: Seq) -> str:
+    return seq.name
 
 
 def _as_seq(value: Seq | int, what: str) -> Seq:
