@@ -28,6 +28,9 @@ _ORDER = ("<", "<=", ">", ">=")
 SPARSE_TABLE_BYTES = 1 << 28
 # Inclusion-exclusion over != atoms costs 2^m joins; beyond this many, go dense.
 MAX_NE_ATOMS = 3
+# Below this many selection-matrix cells the dense path is cheaper than sorting (fixed numpy
+# call overhead); both are exact, so the choice only affects speed.
+SMALL_DENSE_CELLS = 1 << 14
 
 
 def _joint_codes(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -124,17 +127,19 @@ def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
 
 def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
                 predicates: Sequence[str], values: np.ndarray, mode: str, default: int,
-                *, key_ids: Sequence[int] | None = None) -> np.ndarray:
+                *, key_ids: Sequence[int] | None = None,
+                dense_below: int = SMALL_DENSE_CELLS) -> np.ndarray:
     """Evaluate one head on ``(B, L)`` arrays; same result as :func:`attend_dense`.
 
     ``key_ids`` identifies which key atoms read the *same* sequence (order atoms on one sequence
     intersect into one run); by default every key array is compared by identity. Selectors
-    outside the handled shapes go to the chunked dense path.
+    outside the handled shapes go to the chunked dense path, and so do heads whose selection
+    matrix has fewer than ``dense_below`` cells (cheaper there; ``0`` forces the join).
     """
     ids = list(key_ids) if key_ids is not None else [id(k) for k in keys]
     batch, n = values.shape
-    if not fast_path_applies(keys, predicates, ids, mode) or _sparse_too_big(predicates, mode,
-                                                                            batch * n):
+    if (batch * n * n < dense_below or not fast_path_applies(keys, predicates, ids, mode)
+            or _sparse_too_big(predicates, mode, batch * n)):
         return attend_dense(keys, queries, predicates, values, mode, default)
     if n == 0:
         return np.empty((batch, 0), dtype=np.int64)

@@ -78,7 +78,9 @@ class Program:
                  rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
         """Output name -> int64 array shaped like ``canvas`` ((L,) or (B, L)).
 
-        ``path="fast"`` uses the sort-based attention; ``path="dense"`` the O(L^2) reference.
+        ``path="fast"`` uses the sort-based attention (dense for tiny heads, where it is cheaper);
+        ``path="join"`` the sort-based attention wherever the selector allows; ``path="dense"``
+        the O(L^2) reference. All three give identical results.
         ``rng`` feeds :func:`random_uniform` sources (required when the program has any).
         """
         batch, single = as_batch(canvas, self.max_length)

@@ -82,7 +82,8 @@ def test_dense_head_matches_python_definition(case) -> None:
 def test_fast_head_matches_dense(case) -> None:
     keys, queries, preds, ids, values, mode, default = case
     dense = attend_dense(keys, queries, preds, values, mode, default)
-    fast = attend_fast(keys, queries, preds, values, mode, default, key_ids=ids)
+    fast = attend_fast(keys, queries, preds, values, mode, default, key_ids=ids,
+                       dense_below=0)
     assert np.array_equal(fast, dense)
 
 
@@ -104,7 +105,8 @@ def test_fast_head_matches_dense_many_seeds() -> None:
         mode = MODES[int(rng.integers(0, len(MODES)))]
         default = int(rng.integers(-9, 9))
         dense = attend_dense(keys, queries, preds, values, mode, default)
-        fast = attend_fast(keys, queries, preds, values, mode, default, key_ids=ids)
+        fast = attend_fast(keys, queries, preds, values, mode, default, key_ids=ids,
+                       dense_below=0)
         assert np.array_equal(fast, dense), (preds, ids, mode)
 
 
@@ -122,16 +124,19 @@ def test_fast_head_with_large_values_uses_rank_codes() -> None:
                 ids = [0, 1] if preds[0] == "==" else [0, 0]
                 keys = [k1, k2] if preds[0] == "==" else [k1, k1]
                 dense = attend_dense(keys, [q1, q2], preds, values, mode, -1)
-                fast = attend_fast(keys, [q1, q2], preds, values, mode, -1, key_ids=ids)
+                fast = attend_fast(keys, [q1, q2], preds, values, mode, -1, key_ids=ids,
+                                   dense_below=0)
                 assert np.array_equal(fast, dense), (preds, mode)
 
 
 @given(random_programs(), canvases())
 def test_random_programs_fast_equals_dense(prog, canvas) -> None:
+    join = prog.evaluate(canvas, path="join")
     fast = prog.evaluate(canvas)
     dense = prog.evaluate(canvas, path="dense")
-    assert fast.keys() == dense.keys()
+    assert fast.keys() == dense.keys() == join.keys()
     for name in fast:
+        assert np.array_equal(join[name], dense[name]), name
         assert np.array_equal(fast[name], dense[name]), name
         r = prog.range(name)
         if fast[name].size:
@@ -143,8 +148,8 @@ def test_batch_evaluation_equals_row_by_row(prog, canvas) -> None:
     arr = np.array(canvas, dtype=np.int64)
     if arr.ndim == 1:
         arr = arr[None, :]
-    whole = prog.evaluate(arr)
+    whole = prog.evaluate(arr, path="join")
     for row in range(arr.shape[0]):
-        single = prog.evaluate(arr[row])
+        single = prog.evaluate(arr[row], path="join")
         for name in whole:
             assert np.array_equal(whole[name][row], single[name])
