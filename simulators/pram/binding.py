@@ -132,8 +132,10 @@ def bind(
     t_bound = _eval(prog, prog.bounds.time, sizes, "time bound")
     s_bound = (None if prog.bounds.memory is None
                else _eval(prog, prog.bounds.memory, sizes, "memory bound"))
-    if p_bound < 1:
-        raise UsageError(f"the processors bound evaluates to {p_bound} at {sizes}; it must be >= 1")
+    if p_bound < 0:
+        raise UsageError(f"the processors bound evaluates to {p_bound} at {sizes}")
+    # Processor 0 runs the sequential code, so the pool always has it (e.g. `processors n` at n=0).
+    p_bound = max(p_bound, 1)
     if p_bound > max_processors:
         raise LimitExceeded(f"processors bound {p_bound} exceeds max_processors = {max_processors}")
     memory = np.zeros(total, dtype=np.int64)

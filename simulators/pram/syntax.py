@@ -46,13 +46,14 @@ class Expr:
         """Value for concrete size parameters (exact rationals; the final value rounded up).
 
         A bound is an upper bound, so a non-integer final value is rounded *up* (documented in
-        docs/pram.md). Raises :class:`ValidationError` for an undefined value (log2 of 0, ...).
+        docs/pram.md); ``ceil``/``floor`` of ``log2``/``sqrt`` of integers are exact.
+        Raises :class:`ValidationError` for an undefined value (log2 of 0, ...).
         """
         value = self._value(env)
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise ValidationError(f"bound expression is not finite at {env}")
-            return math.ceil(value - 1e-9)
+            return math.ceil(value)
         return math.ceil(value)
 
     def _value(self, env: dict[str, int]) -> Number:
@@ -269,10 +270,12 @@ def _exact_log2(x: Number) -> Number:
             return Fraction(num.bit_length() - 1)
         if num == 1 and den & (den - 1) == 0:
             return Fraction(-(den.bit_length() - 1))
-        if den == 1:
-            # Exact integer part keeps ceil/floor exact for huge n as well.
+        if den == 1 and num > 0:
+            # log2 of a non-power of two lies strictly between k and k+1; keep it there even
+            # when the float fraction rounds to 0 or 1 (n = 2^k + 1 with k > 40), so that
+            # ceil/floor(log2(n)) stay exact for every n.
             k = num.bit_length() - 1
-            return k + math.log2(num / (1 << k))
+            return k + _strictly_inside(math.log2(num / (1 << k)))
     return math.log2(x)
 
 
@@ -281,7 +284,14 @@ def _exact_sqrt(x: Number) -> Number:
         r = math.isqrt(x.numerator)
         if r * r == x.numerator:
             return Fraction(r)
+        return r + _strictly_inside(math.sqrt(x.numerator) - r)
     return math.sqrt(x)
+
+
+def _strictly_inside(frac: float) -> Fraction:
+    """A fraction known to lie in (0, 1), kept there despite float rounding (as an exact
+    rational, so adding a large integer part cannot round it away)."""
+    return Fraction(min(max(frac, 1e-12), 1.0 - 1e-12))
 
 
 # ---------------------------------------------------------------- statements
