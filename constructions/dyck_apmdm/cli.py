@@ -1,0 +1,114 @@
+"""``python -m constructions.dyck_apmdm {sample,support} --k K [--max-length L] [--seed S]``.
+
+* ``sample``: run the AP-MDM from ``[BOS]`` (``--num`` runs; ``--max-length`` is the target length
+  at which no new round starts; ``--insert-prob``) and print each output with a membership check
+  (exit 1 if any output is not a member); ``--show`` prints the canvas after every step of the
+  first run; ``--one-sided`` for one-sided Dyck-k.
+* ``support``: explore every output up to ``--max-length`` and print how many distinct words of
+  each even length it can produce, next to the grammar's count; ``--json`` prints
+  ``{"counts": {"0": ..., "2": ..., ...}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from constructions.dyck_apmdm.process import DyckAPMDM
+from constructions.dyck_apmdm.support import (
+    DEFAULT_MAX_STATES,
+    DEFAULT_MAX_SUPPORT_LENGTH,
+    explore_support,
+)
+from simulators.cli_support import run_main
+from simulators.errors import UsageError
+from simulators.grammars import counts as grammar_counts
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m constructions.dyck_apmdm",
+        description="Theorem 5: an AP-MDM whose possible outputs are exactly Dyck-k.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("sample", "support"):
+        p = sub.add_parser(name)
+        p.add_argument("--k", type=int, default=2)
+        p.add_argument("--one-sided", action="store_true", help="generate one-sided Dyck-k")
+        p.add_argument("--max-length", type=int, default=16 if name == "sample" else 8,
+                       help="sample: target length; support: longest output explored")
+        p.add_argument("--json", action="store_true")
+    sample = sub.choices["sample"]
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--num", type=int, default=1)
+    sample.add_argument("--insert-prob", type=str, default="1/2", help="e.g. 0.3 or 1/3")
+    sample.add_argument("--show", action="store_true", help="print the canvas of every step")
+    support = sub.choices["support"]
+    support.add_argument("--seed", type=int, default=0, help="unused (exploration is exhaustive)")
+    support.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES)
+    support.add_argument("--max-support-length", type=int, default=DEFAULT_MAX_SUPPORT_LENGTH)
+    return parser
+
+
+def _fraction(text: str) -> Fraction:
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"--insert-prob must be a number like 0.3 or 1/3, got {text!r}") from None
+
+
+def _sample(args: argparse.Namespace) -> int:
+    if not 1 <= args.num <= 100_000:
+        raise UsageError("--num must be in 1..100000")
+    model = DyckAPMDM(args.k, not args.one_sided, args.max_length, _fraction(args.insert_prob))
+    lang = model.layout.language
+    rng = np.random.default_rng(args.seed)
+    results = []
+    for i in range(args.num):
+        trace = model.run(rng, record_canvases=args.show and i == 0)
+        word = model.layout.output(trace.final)
+        if args.show and i == 0 and not args.json:
+            for step, canvas in enumerate(trace.canvases):
+                print(f"step {step:>3}: {model.vocab.render(canvas)}")
+        results.append({"word": lang.render(word), "length": int(word.size),
+                        "member": lang.is_member(word), "steps": trace.num_steps,
+                        "halt": trace.halt.value})
+    if args.json:
+        print(json.dumps({"samples": results}))
+    else:
+        for r in results:
+            verdict = "member" if r["member"] else "NOT A MEMBER"
+            print(f"{r['word']}  (length {r['length']}, {r['steps']} steps, {r['halt']}, "
+                  f"{verdict})")
+    return 0 if all(r["member"] for r in results) else 1
+
+
+def _support(args: argparse.Namespace) -> int:
+    model = DyckAPMDM(args.k, not args.one_sided, max(args.max_length, 0))
+    support = explore_support(model, args.max_length, max_states=args.max_states,
+                              max_support_length=args.max_support_length)
+    got = support.counts()
+    if args.json:
+        print(json.dumps({"counts": {str(n): c for n, c in got.items()}}))
+        return 0
+    expected = grammar_counts(args.k, args.max_length, two_sided=not args.one_sided)
+    print(f"states explored: {support.graph.number_of_nodes()}, "
+          f"transitions: {support.graph.number_of_edges()}")
+    print(f"{'length':>6} {'outputs':>10} {'grammar':>10}")
+    for n, c in got.items():
+        mark = "" if c == expected[n] else "   MISMATCH"
+        print(f"{n:>6} {c:>10} {expected[n]:>10}{mark}")
+    return 0 if got == expected else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return _sample(args) if args.command == "sample" else _support(args)
+
+
+def entry(argv: Sequence[str] | None = None) -> int:
+    return run_main(main, argv)
