@@ -31,6 +31,8 @@ MAX_NE_ATOMS = 3
 # Below this many selection-matrix cells the dense path is cheaper than sorting (fixed numpy
 # call overhead); both are exact, so the choice only affects speed.
 SMALL_DENSE_CELLS = 1 << 14
+# Haystacks/needle sets above this size are searched with sorted needles (cache friendly).
+SORT_NEEDLES_ABOVE = 1 << 15
 
 
 def _joint_codes(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -63,6 +65,20 @@ def _group_codes(key_cols: list[np.ndarray], query_cols: list[np.ndarray]
         gq = gq * size + cq
         radix *= size
     return gk, gq, radix
+
+
+def _search_left(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(haystack, needles, side="left")``, faster for big random needles.
+
+    Binary searches of unordered needles in a large array miss the cache at every probe; sorting
+    the needles first lets numpy reuse each answer as the start of the next search.
+    """
+    if haystack.size < SORT_NEEDLES_ABOVE or needles.size < SORT_NEEDLES_ABOVE:
+        return np.searchsorted(haystack, needles, side="left")
+    order = np.argsort(needles)
+    out = np.empty(needles.size, dtype=np.intp)
+    out[order] = np.searchsorted(haystack, needles[order], side="left")
+    return out
 
 
 def _seg_scan(x: np.ndarray, gid: np.ndarray, op: str) -> np.ndarray:
@@ -202,7 +218,7 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
     starts = np.flatnonzero(np.concatenate([[True], sorted_group[1:] != sorted_group[:-1]]))
     groups = sorted_group[starts]
     ends = np.append(starts[1:], total)
-    at = np.minimum(np.searchsorted(groups, gq), groups.size - 1)
+    at = np.minimum(_search_left(groups, gq), groups.size - 1)
     hit = groups[at] == gq
     lo = np.where(hit, starts[at], 0)
     hi = np.where(hit, ends[at], 0)
@@ -210,9 +226,9 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
     for j, (_, p) in enumerate(order):
         qc = qcodes[j * total:(j + 1) * total]
         if p in ("<", "<="):
-            hi = np.minimum(hi, np.searchsorted(sk, base + qc + (p == "<="), side="left"))
+            hi = np.minimum(hi, _search_left(sk, base + qc + (p == "<=")))
         else:
-            lo = np.maximum(lo, np.searchsorted(sk, base + qc + (p == ">"), side="left"))
+            lo = np.maximum(lo, _search_left(sk, base + qc + (p == ">")))
     cnt = np.maximum(hi - lo, 0)
     empty = cnt == 0
     flat_vals = values.reshape(-1)
