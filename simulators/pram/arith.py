@@ -27,17 +27,20 @@ def _word_fault(r: np.ndarray, lo: int, hi: int) -> Fault:
     return None
 
 
-def _add_sub(fn: str, a: np.ndarray, b: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, Fault]:
+def _add_sub(fn: str, a: np.ndarray, b: np.ndarray, lo: int, hi: int,
+             out: np.ndarray | None) -> tuple[np.ndarray, Fault]:
     # Interval test first (four cheap reductions): when the result range provably fits the word,
-    # no lane can overflow. Only otherwise run the exact per-lane tests.
+    # no lane can overflow, and the result may go straight into ``out`` (the destination
+    # register column). Only otherwise run the exact per-lane tests.
     (amin, amax), (bmin, bmax) = _range(a), _range(b)
     if fn == "add":
         rlo, rhi = amin + bmin, amax + bmax
     else:
         rlo, rhi = amin - bmax, amax - bmin
-    r = a + b if fn == "add" else a - b
     if lo <= rlo and rhi <= hi:
-        return r, None
+        ufunc = np.add if fn == "add" else np.subtract
+        return (ufunc(a, b) if out is None else ufunc(a, b, out=out)), None
+    r = a + b if fn == "add" else a - b
     # Exact: two's-complement rule for 64-bit wrap, then the (possibly narrower) word range.
     if fn == "add":
         wrap = (np.bitwise_xor(a, r) & np.bitwise_xor(b, r)) < 0
@@ -49,15 +52,16 @@ def _add_sub(fn: str, a: np.ndarray, b: np.ndarray, lo: int, hi: int) -> tuple[n
 
 
 def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
-           hi: int = 2**63 - 1) -> tuple[np.ndarray, Fault]:
+           hi: int = 2**63 - 1, out: np.ndarray | None = None) -> tuple[np.ndarray, Fault]:
     """``fn(a, b)`` elementwise; faults on overflow of the word ``[lo, hi]`` and on division by 0.
 
     Operands are assumed to lie in ``[lo, hi]`` already (the machine's invariant), so only
-    add/sub/mul/pow/div can leave the word.
+    add/sub/mul/pow/div can leave the word. ``out`` (optional) may receive the result when that
+    is known to be safe; callers must use the returned array either way.
     """
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if fn in ("add", "sub"):
-            return _add_sub(fn, a, b, lo, hi)
+            return _add_sub(fn, a, b, lo, hi, out)
         if fn == "mul":
             r, bad = _mul(a, b)
             return r, bad if bad is not None or hi >= 2**63 - 1 else _word_fault(r, lo, hi)

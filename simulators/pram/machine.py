@@ -217,16 +217,25 @@ class _Machine:
         op = ins.op
         regs = self.regs
         if op == "BIN":
+            dest = regs[ins.d, idx] if isinstance(idx, slice) else None  # a view: write in place
             res, bad = arith.binary(ins.fn, regs[ins.a, idx], regs[ins.b, idx],
-                                    self.word_lo, self.word_hi)
-            self._put(ins, idx, res, bad)
+                                    self.word_lo, self.word_hi, out=dest)
+            if res is not dest:
+                self._put(ins, idx, res, bad)
         elif op == "LOAD":
             gaddr = self._address(ins, idx)
-            regs[ins.d, idx] = self.memory[gaddr]
+            if isinstance(idx, slice):
+                if ins.d == ins.a and gaddr.base is not None:
+                    gaddr = gaddr.copy()  # the load overwrites the address register
+                np.take(self.memory, gaddr, out=regs[ins.d, idx])
+            else:
+                regs[ins.d, idx] = self.memory[gaddr]
             reads.append((idx, gaddr, ins))
         elif op == "STORE":
             gaddr = self._address(ins, idx)
-            writes.append((idx, gaddr, regs[ins.b, idx].copy(), ins))
+            # Processors of one step are disjoint groups, so a view of the value column stays
+            # valid until the commit at the end of this step.
+            writes.append((idx, gaddr, regs[ins.b, idx], ins))
         elif op == "CONST":
             if not self.word_lo <= ins.imm <= self.word_hi:
                 raise self.fault(ins, f"constant {ins.imm} does not fit in {self.word} bits")
@@ -281,7 +290,8 @@ class _Machine:
             name = "the size parameters" if ins.array == PARAMS_ARRAY else ins.array
             raise self.lane_fault(ins, idx, f"index {first} out of bounds for {name}[{size}]",
                                   bad)
-        return local + self.b.base[ins.array]
+        base = self.b.base[ins.array]
+        return local + base if base else local
 
     def fork(self, pc: int, ins: Instruction, new_groups: list[tuple[int, Idx]]) -> None:
         lo, hi = int(self.regs[ins.a, 0]), int(self.regs[ins.b, 0])
