@@ -157,8 +157,8 @@ def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
     if (batch * n * n < dense_below or not fast_path_applies(keys, predicates, ids, mode)
             or _sparse_too_big(predicates, mode, batch * n)):
         return attend_dense(keys, queries, predicates, values, mode, default)
-    if n == 0:
-        return np.empty((batch, 0), dtype=np.int64)
+    if n == 0 or batch == 0:
+        return np.empty((batch, n), dtype=np.int64)
     ne = [i for i, p in enumerate(predicates) if p == "!="]
     if not ne:
         res, cnt = _join(keys, queries, predicates, values, "sum" if mode == "mean" else mode)
@@ -235,6 +235,8 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
     if mode == "count":
         return cnt, cnt
     if mode == "sum":
+        # Prefix sums over every key may wrap around int64 on huge batches; differences are
+        # still exact (two's complement arithmetic) because each selected sum fits (validator).
         csum = np.concatenate([[0], np.cumsum(flat_vals[perm])])
         return csum[np.maximum(hi, lo)] - csum[lo], cnt
     gid = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.append(starts, total)))

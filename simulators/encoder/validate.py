@@ -48,8 +48,14 @@ def _aggregate_range(node: Aggregate, values: Interval, max_length: int) -> Inte
     d = Interval(node.default, node.default)
     if node.mode == "count":
         return Interval(0, max_length).union(d)
+    total = Interval(min(0, values.lo) * max_length, max(0, values.hi) * max_length)
     if node.mode == "sum":
-        return Interval(min(0, values.lo) * max_length, max(0, values.hi) * max_length).union(d)
+        return total.union(d)
+    if node.mode == "mean" and not total.fits():
+        # The average is computed from the exact sum, which must stay exact itself.
+        raise EncoderProgramError(
+            f"{node.name} = {node.describe()}: the sum behind the mean can reach {total}, "
+            f"beyond the exact limit |v| <= {MAX_ABS_VALUE} (overflowing values)")
     return values.union(d)
 
 

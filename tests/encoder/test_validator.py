@@ -59,6 +59,10 @@ def test_builders_reject_with_reason(build, reason) -> None:
     (lambda t: ew("table", t, table=[1, 2], default=0), "must be a dict"),
     (lambda t: ew("mul", ew("mul", ew("mul", t, 10**6), 10**6), 10**6), "exceeds the exact limit"),
     (lambda t: ew("add", indices(4), t), "declared for 4 positions"),
+    (lambda t: aggregate(select(t, t, "=="), ew("mul", t, 2**49), "mean", default=0),
+     "sum behind the mean"),
+    (lambda t: aggregate(select(t, t, "=="), ew("mul", t, 2**49), "sum", default=0),
+     "exceeds the exact limit"),
     (lambda t: ew("add", length(4), t), "declared for 4 positions"),
 ])
 def test_validator_rejects_with_reason(build, reason) -> None:
@@ -121,3 +125,12 @@ def test_errors_are_project_errors_with_exit_code_2() -> None:
         _prog(ew("not", tokens(0, 9)))
     assert info.value.exit_code == 2
     assert "error:" in info.value.format()
+
+
+def test_empty_batches_and_empty_canvases_evaluate() -> None:
+    tok = tokens(0, 9)
+    prog = _prog(aggregate(select(tok, tok, "<"), tok, "max", default=-1))
+    for path in ("fast", "join", "dense"):
+        assert prog.evaluate(np.zeros((0, 5), dtype=np.int64), path=path)["out"].shape == (0, 5)
+        assert prog.evaluate(np.zeros((2, 0), dtype=np.int64), path=path)["out"].shape == (2, 0)
+        assert prog.evaluate(np.zeros(0, dtype=np.int64), path=path)["out"].shape == (0,)
