@@ -51,10 +51,7 @@ class SelfAttention(nn.Module):
         q, k, v = self.qkv(x).view(b, n, 3, self.h, self.dh).permute(2, 0, 3, 1, 4)
         if self.rotary:
             q, k = apply_rotary(q), apply_rotary(k)
-        if self.kind == "local":
-            y = self._local(q, k, v, valid)
-        else:
-            y = self._dense(q, k, v, valid)
+        y = self._local(q, k, v, valid) if self.kind == "local" else self._dense(q, k, v, valid)
         return self.out(y.transpose(1, 2).reshape(b, n, d))
 
     def _dense(self, q, k, v, valid):  # type: ignore[no-untyped-def]

@@ -71,7 +71,7 @@ class ModelConfig:
         if not 1 <= self.max_position <= MAX_CANVAS:
             raise UsageError(f"max_position must be in 1..{MAX_CANVAS}")
         if self.pad_id is not None and not 0 <= self.pad_id < self.vocab_size:
-            raise UsageError(f"pad_id {self.pad_id} outside the vocabulary 0..{self.vocab_size - 1}")
+            raise UsageError(f"pad_id {self.pad_id} is not an id 0..{self.vocab_size - 1}")
         if not 0.0 <= self.dropout < 1.0:
             raise UsageError("dropout must be in [0, 1)")
 

@@ -117,7 +117,7 @@ def pack(rows: Sequence[Rows], *, pad_id: int, seed: int, kind: str, meta: dict 
     lengths = np.array([len(r.tokens) for r in rows], dtype=np.int64)
     width = int(lengths.max())
     if n * width * 6 > MAX_DATASET_CELLS:
-        raise UsageError(f"dataset of {n} rows x {width} tokens exceeds the {MAX_DATASET_CELLS} cap")
+        raise UsageError(f"dataset of {n} rows x {width} tokens exceeds {MAX_DATASET_CELLS} cells")
     tokens = np.full((n, width), pad_id, dtype=np.int64)
     y = np.full((n, width), pad_id, dtype=np.int64)
     y_mask = np.zeros((n, width), dtype=bool)

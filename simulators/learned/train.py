@@ -50,7 +50,8 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def build_model(cfg: ModelConfig, seed: int, device: str | torch.device = "cpu") -> PolicyTransformer:
+def build_model(cfg: ModelConfig, seed: int,
+                device: str | torch.device = "cpu") -> PolicyTransformer:
     """A freshly initialised model; the initialisation depends on ``seed`` only."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

@@ -1,0 +1,93 @@
+"""Shared plumbing of the learned-vs-constructed experiments: scales, result files, plots.
+
+Every experiment writes ``NAME.json`` (``{"device", "seed", "command", "scale", "rows": [...]}``,
+each row at least ``model, length, accuracy, mean_steps``), ``NAME.md`` (a Markdown table with a
+note on the scale) and ``NAME.png`` into an output folder (``docs/results/`` by default).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from simulators.errors import UsageError
+
+DEFAULT_OUT = Path("docs/results")
+SCALES = ("smoke", "cpu-reduced", "full")
+
+CPU_NOTE = ("**Scale: {scale} (not full scale).** These numbers come from reduced "
+            "configurations run on a shared 2-core CPU (no GPU was available to this task): "
+            "small models, few training steps and few test inputs per length. The full-scale run is `python -m "
+            "experiments.run_all --device cuda --scale full --out DIR` (about 10 minutes on one "
+            "H100) and is **still to be run on a GPU**.")
+
+
+@dataclass
+class Clock:
+    """Wall-clock timings of named phases (recorded in every result file)."""
+
+    def __post_init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 3)
+        return now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.t0, 3)
+
+
+def check_scale(scale: str) -> str:
+    if scale not in SCALES:
+        raise UsageError(f"unknown scale {scale!r}; choose from {SCALES}")
+    return scale
+
+
+def device_name(device: str) -> str:
+    """A readable device description for the results."""
+    if device.startswith("cuda") and torch.cuda.is_available():
+        return f"cuda:{torch.cuda.get_device_name(0)}"
+    return f"cpu:{platform.processor() or platform.machine()} ({torch.get_num_threads()} threads)"
+
+
+def command_line(module: str, argv: Sequence[str] | None) -> str:
+    args = list(sys.argv[1:] if argv is None else argv)
+    return " ".join(["python", "-m", module, *args])
+
+
+def write_results(out: Path, name: str, payload: dict, table_md: str, notes: Sequence[str],
+                  plot) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Write NAME.json, NAME.md and NAME.png (via ``plot(path)``); returns the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    js, md, png = out / f"{name}.json", out / f"{name}.md", out / f"{name}.png"
+    js.write_text(json.dumps(payload, indent=1, sort_keys=False, default=str) + "\n")
+    head = [f"# Results: {name}", "", f"Command: `{payload['command']}`  ",
+            f"Device: {payload['device']} · seed {payload['seed']} · scale `{payload['scale']}` · "
+            f"wall time {payload.get('wall_s', '?')} s", ""]
+    if payload["scale"] != "full":
+        head += [CPU_NOTE.format(scale=payload["scale"]), ""]
+    md.write_text("\n".join([*head, *notes, "", table_md, ""]))
+    plot(png)
+    return [js, md, png]
+
+
+def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """A Markdown table of ``rows`` restricted to ``columns`` (floats shown with 3 decimals)."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.3f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c, "")) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
