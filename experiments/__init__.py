@@ -1,1 +1,4 @@
-"""Learned-vs-constructed experiments: `python -m experiments.NAME` writes JSON, PNG and Markdown under docs/results/."""
+"""Learned-vs-constructed experiments.
+
+`python -m experiments.NAME` writes JSON, PNG and Markdown under docs/results/.
+"""
