@@ -22,11 +22,13 @@ from simulators.errors import UsageError
 DEFAULT_OUT = Path("docs/results")
 SCALES = ("smoke", "cpu-reduced", "full")
 
-CPU_NOTE = ("**Scale: {scale} (not full scale).** These numbers come from reduced "
-            "configurations run on a shared 2-core CPU (no GPU was available to this task): "
-            "small models, few training steps and few test inputs per length. The full-scale "
-            "run is `python -m experiments.run_all --device cuda --scale full --out DIR` (about 10 minutes on one "
-            "H100) and is **still to be run on a GPU**.")
+CPU_NOTE = (
+    "**Scale: {scale} (not full scale).** These numbers come from reduced configurations run on "
+    "a shared 2-core CPU (no GPU was available to this task): small models, few training steps "
+    "and few test inputs per length. The full-scale run is `python -m experiments.run_all "
+    "--device cuda --scale full --out DIR` (about 10 minutes on one H100) and is **still to be "
+    "run on a GPU**."
+)
 
 
 @dataclass
