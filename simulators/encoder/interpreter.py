@@ -71,8 +71,17 @@ def evaluate_nodes(nodes: list[Seq], ranges: dict[int, Interval], canvas: np.nda
             vals[node.uid] = _source(node, canvas, rng, "Program.evaluate")
         elif isinstance(node, Elementwise):
             prim = PRIMITIVES[node.prim]
-            out = prim.compute([vals[a.uid] for a in node.args], node.params)
-            vals[node.uid] = np.broadcast_to(np.asarray(out, dtype=np.int64), canvas.shape)
+            args = [vals[a.uid] for a in node.args]
+            if prim.prepare is not None and prim.compute_prepared is not None:
+                if node.prepared is None:
+                    node.prepared = prim.prepare(node.params, len(node.args))
+                out = prim.compute_prepared(args, node.prepared)
+            else:
+                out = prim.compute(args, node.params)
+            out = np.asarray(out, dtype=np.int64)
+            if out.shape != canvas.shape:
+                out = np.broadcast_to(out, canvas.shape)
+            vals[node.uid] = out
         elif isinstance(node, Aggregate):
             sel = node.selector
             keys = [np.ascontiguousarray(vals[k.uid]) for k in sel.keys]

@@ -50,6 +50,10 @@ class Primitive:
     doc: str
     params: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
+    # Optional: parse the parameters once per node (``prepare(params, arity)``), then evaluate
+    # with ``compute_prepared(args, prepared)`` -- the interpreter caches the prepared form.
+    prepare: Callable[[Params, int], Any] | None = None
+    compute_prepared: Callable[[Arrays, Any], np.ndarray] | None = None
 
     def check_call(self, nargs: int, params: Params) -> None:
         """Reject a wrong number of arguments or unknown / missing keyword parameters."""
@@ -234,12 +238,18 @@ def _table_real(rs: Ranges, p: Params, out: Interval) -> Realisation:
     return Realisation(2, 3 * n * len(rs) + n, _bits(out, *rs) + 1)
 
 
-def _table_compute(xs: Arrays, p: Params) -> np.ndarray:
-    entries = _table_entries(p, len(xs))
+def _table_prepare(p: Params, arity: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The table as arrays (keys ``(n, arity)``, values, default), parsed once per node."""
+    entries = _table_entries(p, arity)
     default = int(p.get("default", 0) or 0)
-    keys = np.array(list(entries.keys()), dtype=np.int64).reshape(len(entries), len(xs))
+    keys = np.array(list(entries.keys()), dtype=np.int64).reshape(len(entries), arity)
     vals = np.array(list(entries.values()), dtype=np.int64)
-    # Combine multi-component keys into one int64 by mixed radix over the observed spans.
+    order = np.lexsort(keys.T[::-1]) if len(keys) else np.zeros(0, dtype=np.int64)
+    return keys[order], vals[order], default
+
+
+def _table_lookup(xs: Arrays, prepared: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
+    keys, vals, default = prepared
     if len(xs) == 1:
         flat_x, flat_k = xs[0], keys[:, 0]
     else:
@@ -259,13 +269,15 @@ def _table_compute(xs: Arrays, p: Params) -> np.ndarray:
             flat_k = flat_k * span + (keys[:, i] - lows[i])
     out = np.full(flat_x.shape, default, dtype=np.int64)
     if len(flat_k):
-        order = np.argsort(flat_k)
-        sk, sv = flat_k[order], vals[order]
-        pos = np.searchsorted(sk, flat_x)
-        pos_c = np.minimum(pos, len(sk) - 1)
-        hit = sk[pos_c] == flat_x
-        out[hit] = sv[pos_c[hit]]
+        # Lexicographic key order = mixed-radix order, so flat_k is already sorted.
+        pos = np.minimum(np.searchsorted(flat_k, flat_x), len(flat_k) - 1)
+        hit = flat_k[pos] == flat_x
+        out[hit] = vals[pos[hit]]
     return out
+
+
+def _table_compute(xs: Arrays, p: Params) -> np.ndarray:
+    return _table_lookup(xs, _table_prepare(p, len(xs)))
 
 
 # ----------------------------------------------------------------------------- registry
@@ -278,8 +290,11 @@ def _i64(x: np.ndarray) -> np.ndarray:
 def _p(name: str, arity: int, compute: Callable[[Arrays, Params], np.ndarray],
        out_range: Callable[[Ranges, Params], Interval],
        realise: Callable[[Ranges, Params, Interval], Realisation], doc: str,
-       params: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> Primitive:
-    return Primitive(name, arity, compute, out_range, realise, doc, params, required)
+       params: tuple[str, ...] = (), required: tuple[str, ...] = (),
+       prepare: Callable[[Params, int], Any] | None = None,
+       compute_prepared: Callable[[Arrays, Any], np.ndarray] | None = None) -> Primitive:
+    return Primitive(name, arity, compute, out_range, realise, doc, params, required, prepare,
+                     compute_prepared)
 
 
 PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
@@ -339,5 +354,6 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
        "range). Single key: sum of (value - default) * spike(x - key) + default, one 3-ReLU spike "
        "per entry: 1 layer, width 3n. Tuple keys (m inputs): per-component spikes, then "
        "ReLU(sum - (m-1)) per entry: 2 layers, width 3nm + n.",
-       params=("table", "default"), required=("table",)),
+       params=("table", "default"), required=("table",),
+       prepare=_table_prepare, compute_prepared=_table_lookup),
 ]}

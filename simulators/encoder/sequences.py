@@ -118,13 +118,14 @@ class Source(Seq):
 class Elementwise(Seq):
     """A registered primitive applied position by position (realised by an MLP)."""
 
-    __slots__ = ("prim", "args", "params")
+    __slots__ = ("prim", "args", "params", "prepared")
 
     def __init__(self, prim: str, args: tuple[Seq, ...], params: Mapping[str, Any]) -> None:
         super().__init__()
         self.prim = prim
         self.args = args
         self.params = dict(params)
+        self.prepared: Any = None  # the primitive's parsed parameters (see Primitive.prepare)
 
     def children(self) -> tuple[Seq, ...]:
         return self.args
