@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
+from hypothesis import example as pin
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,6 +138,7 @@ def test_connected_components(n: int, edges: list[tuple[int, int]]) -> None:
     _check_bounds(res)
 
 
+@pin(66, 0)  # regression: the first declared T(n) was fitted on sizes missing this case
 @given(st.integers(0, 70), values)
 def test_broadcast_erew(n: int, x: int) -> None:
     res = run(example("broadcast_erew"), {"x": [x]}, {"n": n})
@@ -148,3 +151,22 @@ def test_or_crcw(bits: list[int]) -> None:
     res = run(example("or_crcw"), {"X": bits})
     assert res.output["R"] == [int(any(bits))]
     _check_bounds(res)
+
+
+EDGE_SIZES = sorted({max(0, 2**k + d) for k in range(10) for d in (-1, 0, 1, 2)})
+
+
+@pytest.mark.parametrize("name,make", [
+    ("prefix_sum", lambda n: ({"A": [1] * n}, None)),
+    ("sum", lambda n: ({"A": [1] * n}, None)),
+    ("list_ranking", lambda n: ({"next": [min(i + 1, n - 1) for i in range(n)]}, None)),
+    ("dyck1", lambda n: ({"W": [1, -1] * (n // 2) + [1] * (n % 2)}, None)),
+    ("broadcast_erew", lambda n: ({"x": [3]}, {"n": n})),
+    ("or_crcw", lambda n: ({"X": [1] * n}, None)),
+])
+def test_declared_time_holds_around_powers_of_two(name: str, make) -> None:  # noqa: ANN001
+    """Rounds change exactly at powers of two, so T(n) is checked just below, at and above."""
+    for n in EDGE_SIZES:
+        inputs, params = make(n)
+        res = run(example(name), inputs, params)
+        _check_bounds(res)
