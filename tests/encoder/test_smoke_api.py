@@ -69,3 +69,12 @@ def test_operator_shorthands_build_the_same_primitives() -> None:
     assert got["c"].tolist() == [0, 0, -1]
     assert got["d"].tolist() == [7, 3, -2]
     assert got["e"].tolist() == [0, 0, 0] and got["f"].tolist() == [1, 1, 1]
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import simulators.encoder as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0 and result.failed == 0
