@@ -37,7 +37,7 @@ def _sample_and_check(model: DyckAPMDM, num: int, seed: int) -> tuple[int, int]:
 @pytest.mark.parametrize("k", [2, 3, 4])
 def test_soundness_every_sample_reduces_to_empty(k: int, two_sided: bool) -> None:
     short = DyckAPMDM(k, two_sided, target_length=16, insert_prob=0.6)
-    num_short, _ = _sample_and_check(short, 150 if two_sided else 80, seed=100 + k)
+    num_short, _ = _sample_and_check(short, 100 if two_sided else 60, seed=100 + k)
     long = DyckAPMDM(k, two_sided, target_length=1500, insert_prob=0.9)
     num_long, longest = _sample_and_check(long, 3, seed=200 + k)
     record("Theorem 5", claim="soundness: every output is in the language",
@@ -62,6 +62,21 @@ def test_completeness_support_equals_grammar_enumeration(
            set_support_k_L=f"k={k} L={max_length} {'two' if two_sided else 'one'}-sided",
            num_support_words=sum(len(v) for v in support.outputs.values()),
            max_support_states=support.graph.number_of_nodes())
+
+
+@pytest.mark.parametrize("two_sided", [True, False])
+def test_unbounded_mode_halts_and_its_support_is_the_whole_language(two_sided: bool) -> None:
+    """Without any target (adaptive coin ~1/(L+1)), every run halts at a fixed point with a
+    member, and the support up to L is exactly the grammar's enumeration."""
+    model = DyckAPMDM(2, two_sided, target_length=None, insert_prob=None)
+    num, longest = _sample_and_check(model, 80, seed=500)
+    support = explore_support(model, 6)
+    for n in range(7):
+        expected = [tuple(w) for w in enumerate_words(2, n, two_sided=two_sided).tolist()]
+        assert support.outputs.get(n, []) == expected
+    record("Theorem 5", claim="unbounded mode: halts with probability 1, support == language",
+           num_samples=num, max_output_length=longest,
+           set_support_k_L=f"k=2 L=6 {'two' if two_sided else 'one'}-sided, no target")
 
 
 def test_fixed_points_are_exactly_the_clean_outputs() -> None:

@@ -3,7 +3,8 @@
 * ``sample``: run the AP-MDM from ``[BOS]`` (``--num`` runs; ``--max-length`` is the target length
   at which no new round starts; ``--insert-prob``) and print each output with a membership check
   (exit 1 if any output is not a member); ``--show`` prints the canvas after every step of the
-  first run; ``--one-sided`` for one-sided Dyck-k.
+  first run; ``--one-sided`` for one-sided Dyck-k; ``--unbounded`` for the mode without a target
+  (adaptive insert coin, see :class:`~constructions.dyck_apmdm.process.DyckAPMDM`).
 * ``support``: explore every output up to ``--max-length`` and print how many distinct words of
   each even length it can produce, next to the grammar's count; ``--json`` prints
   ``{"counts": {"0": ..., "2": ..., ...}}``.
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-length", type=int, default=16 if name == "sample" else 8,
                        help="sample: target length; support: longest output explored")
         p.add_argument("--json", action="store_true")
+        p.add_argument("--unbounded", action="store_true",
+                       help="no target length and the adaptive insert coin ~1/(L+1): halts with "
+                            "probability 1 and can output every member of any length")
     sample = sub.choices["sample"]
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--num", type=int, default=1)
@@ -64,7 +68,11 @@ def _fraction(text: str) -> Fraction:
 def _sample(args: argparse.Namespace) -> int:
     if not 1 <= args.num <= 100_000:
         raise UsageError("--num must be in 1..100000")
-    model = DyckAPMDM(args.k, not args.one_sided, args.max_length, _fraction(args.insert_prob))
+    if args.unbounded:
+        model = DyckAPMDM(args.k, not args.one_sided, None, None)
+    else:
+        model = DyckAPMDM(args.k, not args.one_sided, args.max_length,
+                          _fraction(args.insert_prob))
     lang = model.layout.language
     rng = np.random.default_rng(args.seed)
     results = []
@@ -88,7 +96,10 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _support(args: argparse.Namespace) -> int:
-    model = DyckAPMDM(args.k, not args.one_sided, max(args.max_length, 0))
+    if args.unbounded:
+        model = DyckAPMDM(args.k, not args.one_sided, None, None)
+    else:
+        model = DyckAPMDM(args.k, not args.one_sided, max(args.max_length, 0))
     support = explore_support(model, args.max_length, max_states=args.max_states,
                               max_support_length=args.max_support_length)
     got = support.counts()

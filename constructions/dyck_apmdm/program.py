@@ -48,6 +48,8 @@ from simulators.encoder import (
 from simulators.errors import UsageError
 
 COIN_DENOMINATOR_LIMIT = 10_000
+ADAPTIVE_COIN_SIDES = 1 << 20
+"""Coin resolution of the adaptive mode: P(insert) = ceil(2^20 / (L + 1)) / 2^20 at length L."""
 
 
 def insert_fraction(insert_prob: float | Fraction) -> Fraction:
@@ -66,11 +68,22 @@ def insert_fraction(insert_prob: float | Fraction) -> Fraction:
 
 
 def build_program(
-    layout: DyckLayout, *, target_length: int, insert_prob: float | Fraction, max_length: int
+    layout: DyckLayout,
+    *,
+    target_length: int | None,
+    insert_prob: float | Fraction | None,
+    max_length: int,
 ) -> Program:
-    """The encoder program; outputs ``y, remask, insert, delete`` plus the menu outputs."""
+    """The encoder program; outputs ``y, remask, insert, delete`` plus the menu outputs.
+
+    ``target_length=None``: no target (rounds may start at any length). ``insert_prob=None``:
+    the adaptive coin, P(insert) ~ 1/(L+1) per position on a canvas of L positions, so a round
+    inserts nothing with probability >= ~1/e whatever the length -- runs halt with probability 1
+    even without a target, and then the possible outputs are exactly *all* of Dyck-k.
+    """
     k, m, p_tok, none = layout.k, layout.mask, layout.pending, layout.none
-    frac = insert_fraction(insert_prob)
+    if max_length + 1 >= ADAPTIVE_COIN_SIDES and insert_prob is None:
+        raise UsageError(f"the adaptive coin supports canvases below {ADAPTIVE_COIN_SIDES - 1}")
     tok = tokens(0, layout.pending).named("tok")
     idx = indices().named("idx")
     size = length().named("L")
@@ -85,7 +98,10 @@ def build_program(
     # one head: is there any mask or [P] anywhere? (inserts only start on a clean canvas)
     busy = aggregate(select(idx, idx, "true"), ew("or", is_mask, is_pending), "max", default=0)
     clean = ew("not", busy).named("clean")
-    below_target = ew("le", size, target_length).named("below_target")  # word length < target
+    if target_length is None:
+        below_target = const(1).named("below_target")
+    else:  # word length L - 1 < target
+        below_target = ew("le", size, target_length).named("below_target")
 
     left_mask, left_pending = ew("eq", left, m), ew("eq", left, p_tok)
     right_mask = ew("eq", right, m)
@@ -106,8 +122,13 @@ def build_program(
     # the sampling layer: independent per position
     lo, hi = layout.free_letters
     letter_draw = random_uniform(lo, hi).named("letter_draw")
-    coin = random_uniform(0, frac.denominator - 1).named("coin")
-    heads = ew("lt", coin, frac.numerator)
+    if insert_prob is None:  # adaptive: heads iff coin * (L + 1) < 2^20
+        coin = random_uniform(0, ADAPTIVE_COIN_SIDES - 1).named("coin")
+        heads = ew("lt", ew("mul", coin, ew("add", size, 1)), ADAPTIVE_COIN_SIDES)
+    else:
+        frac = insert_fraction(insert_prob)
+        coin = random_uniform(0, frac.denominator - 1).named("coin")
+        heads = ew("lt", coin, frac.numerator)
     y = ew("where", after_pending, letter_draw, y_det)
     insert = ew("or", insert_det, ew("and", may_insert, heads))
     outputs = {

@@ -105,7 +105,7 @@ def explore_support(
         raise LimitExceeded(
             f"support up to length {max_length} exceeds max_support_length={max_support_length}"
         )
-    if model.target_length < max_length:
+    if model.target_length is not None and model.target_length < max_length:
         raise UsageError(
             f"target_length={model.target_length} < max_length={max_length}: longer words would "
             "be cut off by the target, not by the process"
