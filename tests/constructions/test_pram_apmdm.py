@@ -83,7 +83,9 @@ def test_memory_models_match_the_machine(model: str, text: str) -> None:
         assert compare_lockstep(prog, {"A": values}).output == expected.output
 
 
-@pytest.mark.parametrize("values", [[7, -3], [-9, 4], [100, 7], [0, 1]])
+@pytest.mark.parametrize("values", [[7, -3], [-9, 4],
+                                    pytest.param([100, 7], marks=pytest.mark.slow),
+                                    pytest.param([0, 1], marks=pytest.mark.slow)])
 def test_every_alu_function_matches_the_machine(values: list[int]) -> None:
     compare_lockstep(program(ARITH), {"A": values})
 
