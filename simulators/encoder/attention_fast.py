@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulators.encoder.attention_dense import attend_dense
+from simulators.encoder.attention_dense import COMPARE, attend_dense
 
 _SAFE = 1 << 62
 _ORDER = ("<", "<=", ">", ">=")
@@ -154,11 +154,57 @@ def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
     """
     ids = list(key_ids) if key_ids is not None else [id(k) for k in keys]
     batch, n = values.shape
-    if (batch * n * n < dense_below or not fast_path_applies(keys, predicates, ids, mode)
-            or _sparse_too_big(predicates, mode, batch * n)):
+    if batch * n * n < dense_below:
         return attend_dense(keys, queries, predicates, values, mode, default)
     if n == 0 or batch == 0:
         return np.empty((batch, n), dtype=np.int64)
+    keys, queries, predicates, ids, query_ok = _constant_sides_as_filters(
+        keys, queries, predicates, ids)
+    if (not fast_path_applies(keys, predicates, ids, mode)
+            or _sparse_too_big(predicates, mode, batch * n)):
+        out = attend_dense(keys, queries, predicates, values, mode, default)
+    else:
+        out = _attend_join(keys, queries, predicates, values, mode, default)
+    if query_ok is not None:
+        out = np.where(query_ok, out, np.int64(default))
+    return out
+
+
+def _row_constant(x: np.ndarray) -> bool:
+    return bool((x == x[:, :1]).all())
+
+
+def _constant_sides_as_filters(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
+                               predicates: Sequence[str], ids: list[int]):
+    """Rewrite atoms whose query (or key) is the same at every position of a row.
+
+    ``pred(key, c)`` with a row-constant query ``c`` only filters keys: it becomes the equality
+    atom ``[pred(key, c)] == 1`` (so e.g. ``pos_k < limit`` beside another ordered key, or
+    ``!=`` against a constant, stays on the join path). With a row-constant key it only filters
+    queries: the atom becomes ``true`` and failing queries get the default. Exact either way.
+    """
+    ks, qs, ps, new_ids = list(keys), list(queries), list(predicates), list(ids)
+    query_ok: np.ndarray | None = None
+    for j, p in enumerate(ps):
+        if p in ("true", "=="):
+            continue
+        if _row_constant(qs[j]):
+            ks[j] = COMPARE[p](ks[j], qs[j][:, :1]).astype(np.int64)
+            qs[j] = np.ones_like(ks[j])
+            ps[j] = "=="
+            new_ids[j] = -1 - j  # a sequence of its own
+        elif _row_constant(ks[j]):
+            ok = COMPARE[p](ks[j][:, :1], qs[j])
+            query_ok = ok if query_ok is None else query_ok & ok
+            ps[j] = "true"
+    return ks, qs, ps, new_ids, query_ok
+
+
+def _attend_join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
+                 predicates: Sequence[str], values: np.ndarray, mode: str,
+                 default: int) -> np.ndarray:
+    """The join path proper (the selector has a handled shape)."""
+    batch, n = values.shape
     ne = [i for i, p in enumerate(predicates) if p == "!="]
     if not ne:
         res, cnt = _join(keys, queries, predicates, values, "sum" if mode == "mean" else mode)

@@ -56,6 +56,9 @@ def heads(draw: st.DrawFn):
     val = st.integers(-3, 3)
 
     def arr():
+        if draw(st.integers(0, 4)) == 0:  # constant within each row (becomes a filter)
+            return np.repeat(np.array([draw(val) for _ in range(batch)], dtype=np.int64)[:, None],
+                             n, axis=1)
         return np.array([[draw(val) for _ in range(n)] for _ in range(batch)],
                         dtype=np.int64).reshape(batch, n)
 
@@ -94,11 +97,15 @@ def test_fast_head_matches_dense_many_seeds() -> None:
     for _ in range(1500):
         batch, n = int(rng.integers(1, 3)), int(rng.integers(0, 10))
         cols = [rng.integers(-3, 4, size=(batch, n)) for _ in range(3)]
+        if rng.random() < 0.2:  # a row-constant key column
+            cols[0] = np.repeat(rng.integers(-3, 4, size=(batch, 1)), n, axis=1)
         atoms = int(rng.integers(1, 4))
         ids = [int(rng.integers(0, 3)) for _ in range(atoms)]
         keys = [cols[i] for i in ids]
-        queries = [rng.integers(-4, 5, size=(batch, n)) if rng.random() < 0.7
-                   else cols[int(rng.integers(0, 3))] for _ in range(atoms)]
+        queries = [rng.integers(-4, 5, size=(batch, n)) if rng.random() < 0.6
+                   else np.repeat(rng.integers(-4, 5, size=(batch, 1)), n, axis=1)
+                   if rng.random() < 0.5 else cols[int(rng.integers(0, 3))]
+                   for _ in range(atoms)]
         preds = [shapes[int(rng.integers(0, 5))] if rng.random() < 0.8
                  else PREDICATES[int(rng.integers(0, len(PREDICATES)))] for _ in range(atoms)]
         values = rng.integers(-5, 6, size=(batch, n))
