@@ -39,6 +39,7 @@ from simulators.pram.isa import (
 )
 from simulators.pram.liveness import live_at_body_entry
 from simulators.pram.memory_models import Conflict, first_duplicate, resolve_writes
+from simulators.pram.sequential import can_run_sequential, run_sequential
 
 DEFAULT_MAX_STEPS = 1_000_000
 #: Most int64 cells a trace may hold (registers + memory per step, summed over steps).
@@ -162,6 +163,10 @@ class _Machine:
     # ------------------------------------------------------------ main loop
     def run(self) -> None:
         while not self.halted:
+            if can_run_sequential(self):
+                run_sequential(self)  # stops before a FORK or a limit, or after HALT
+                if self.halted:
+                    break
             if self.steps >= self.b.time_bound:
                 raise BoundExceeded(
                     f"declared time bound T = {self.b.time_bound} exceeded at {self.b.sizes} "

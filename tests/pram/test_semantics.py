@@ -120,10 +120,40 @@ def test_header_errors() -> None:
     ("x := A[0]\nA[0] := 2 ^ x", [63], "overflow"),
 ])
 def test_runtime_faults(body: str, inputs: list[int], match: str) -> None:
+    prog = compile_source(_src(body), "f.pram")
     with pytest.raises(RuntimeFault, match=match) as info:
-        run(compile_source(_src(body), "f.pram"), {"A": inputs})
+        run(prog, {"A": inputs})  # sequential code: the scalar fast path
     assert info.value.exit_code == 3
     assert info.value.location is not None and info.value.location.line is not None
+    with pytest.raises(RuntimeFault) as vec:
+        run(prog, {"A": inputs}, trace=True)  # the vector path: the very same fault
+    assert str(vec.value) == str(info.value)
+    # ... and inside a pardo of many processors (only processor 1 faults).
+    par = compile_source(_src("for p in 0 .. 2 pardo\n  if p = 1 then\n"
+                              + body.replace("\n", "\n    ") + "\n  end\nend",
+                              procs="3"), "f.pram")
+    with pytest.raises(RuntimeFault, match=match) as many:
+        run(par, {"A": inputs})
+    assert "processor(s) [1]" in str(many.value)
+
+
+def test_scalar_and_vector_paths_agree_on_sequential_programs() -> None:
+    body = ("h := 0\nfor r in 1 .. n do\n  for i in 0 .. n - 1 do\n    x := A[i]\n"
+            "    h := (h * 31 + x + r) mod 65521\n    h := max(h, -h) - min(abs(x), 3)\n"
+            "    if not (h >= 0 and h < 70000) or x = 7 then\n      h := h // 2 + log2(9)"
+            " + sqrt(17) + 2 ^ 3\n    end\n  end\nend\nA[0] := h\n"
+            "for p in 0 .. 0 pardo\n  A[1] := -A[0]\nend")
+    prog = compile_source(_src(body, time="10^6"))
+    for a in ([5, 7, -3, 2], [1, 2], list(range(-6, 6))):
+        fast, slow = run(prog, {"A": a}), run(prog, {"A": a}, trace=True)
+        assert (fast.output, fast.steps, fast.work, fast.memory_cells, fast.processors) == (
+            slow.output, slow.steps, slow.work, slow.memory_cells, slow.processors)
+    slow_limit = compile_source(_src("while 1 do\n skip\nend", time="20"))
+    for trace in (False, True):
+        with pytest.raises(BoundExceeded, match="after 20 steps"):
+            run(slow_limit, {"A": [1]}, trace=trace)
+        with pytest.raises(LimitExceeded, match="max_steps = 7"):
+            run(slow_limit, {"A": [1]}, trace=trace, max_steps=7)
 
 
 def test_narrow_word_overflow() -> None:
