@@ -23,7 +23,10 @@ PATHS = ("fast", "join", "dense")
 
 def as_batch(canvas: np.ndarray, max_length: int) -> tuple[np.ndarray, bool]:
     """The canvas as a ``(B, L)`` int64 array and whether the input was a single 1-D canvas."""
-    arr = np.asarray(canvas)
+    try:
+        arr = np.asarray(canvas)
+    except (ValueError, TypeError) as exc:  # e.g. ragged rows
+        raise ShapeError(f"canvas is not a rectangular integer array: {exc}") from None
     if arr.ndim not in (1, 2):
         raise ShapeError(f"canvas must be 1-D (L,) or 2-D (B, L), got shape {arr.shape}")
     if arr.size and not np.issubdtype(arr.dtype, np.integer):

@@ -98,6 +98,10 @@ def test_evaluate_rejects_bad_canvases() -> None:
         prog.evaluate(np.zeros((1, 1, 1), dtype=np.int64))
     with pytest.raises(ShapeError, match="integer"):
         prog.evaluate(np.array([0.5]))
+    with pytest.raises(ShapeError, match="rectangular"):
+        prog.evaluate([[1, 2], [3]])
+    with pytest.raises(ShapeError, match="integer"):
+        prog.evaluate(["a"])
     with pytest.raises(UsageError, match="unknown evaluation path"):
         prog.evaluate([1], path="sparse")
 
