@@ -7,8 +7,9 @@ is the tie-breaking leftmost/rightmost need. Each query then selects one contigu
 sorted keys, found with ``np.searchsorted``; the run is a prefix of its group for ``<``/``<=``, a
 suffix for ``>``/``>=`` and arbitrary for two bounds. Sums and counts come from prefix sums;
 max/min/leftmost/rightmost from segmented prefix/suffix scans (or a sparse table for two-sided
-runs). ``!=`` atoms are handled for count/sum/mean by inclusion-exclusion. Other selectors
-(``!=`` with max/min/leftmost/rightmost, order atoms on two different sequences) fall back to the
+runs). ``!=`` atoms are handled for count/sum/mean by inclusion-exclusion, and atoms whose
+query (or key) is constant within a row become key (or query) filters. Other selectors (``!=``
+with max/min/leftmost/rightmost, order atoms on two different sequences) fall back to the
 chunked dense path. Everything must agree exactly with
 :mod:`simulators.encoder.attention_dense` (tested with hypothesis).
 """
