@@ -160,3 +160,20 @@ def test_batch_evaluation_equals_row_by_row(prog, canvas) -> None:
         single = prog.evaluate(arr[row], path="join")
         for name in whole:
             assert np.array_equal(whole[name][row], single[name])
+
+
+@given(heads())
+def test_fast_head_matches_dense_with_sorted_needle_search(case) -> None:
+    """The same agreement when every search takes the sorted-needles branch (normally only for
+    inputs above 2^15 positions, too large to compare with the dense path here)."""
+    import simulators.encoder.attention_fast as fast_module
+
+    keys, queries, preds, ids, values, mode, default = case
+    saved = fast_module.SORT_NEEDLES_ABOVE
+    fast_module.SORT_NEEDLES_ABOVE = 1
+    try:
+        fast = attend_fast(keys, queries, preds, values, mode, default, key_ids=ids,
+                           dense_below=0)
+    finally:
+        fast_module.SORT_NEEDLES_ABOVE = saved
+    assert np.array_equal(fast, attend_dense(keys, queries, preds, values, mode, default))
