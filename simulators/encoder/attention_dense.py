@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from simulators.errors import LimitExceeded
+
 # Comparison of key to query: "<" means key < query.
 COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -19,6 +21,8 @@ COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 # Bound on the cells of one selection-matrix chunk (bool), i.e. on the dense path's memory.
 DEFAULT_CHUNK_CELLS = 1 << 22
+# Bound on one dense head's total work (B * L * L cells; ~10^10, tens of seconds).
+DEFAULT_MAX_DENSE_CELLS = 1 << 34
 
 _I64_MIN = np.iinfo(np.int64).min
 _I64_MAX = np.iinfo(np.int64).max
@@ -53,9 +57,19 @@ def reduce_rows(mask: np.ndarray, values: np.ndarray, mode: str, default: int) -
 
 def attend_dense(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
                  predicates: Sequence[str], values: np.ndarray, mode: str, default: int,
-                 *, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> np.ndarray:
-    """Evaluate one head on ``(B, L)`` arrays by building the selection matrix chunk by chunk."""
+                 *, chunk_cells: int = DEFAULT_CHUNK_CELLS,
+                 max_cells: int | None = DEFAULT_MAX_DENSE_CELLS) -> np.ndarray:
+    """Evaluate one head on ``(B, L)`` arrays by building the selection matrix chunk by chunk.
+
+    Refuses (:class:`~simulators.errors.LimitExceeded`) a head of more than ``max_cells``
+    selection cells (``B * L * L``) -- it would run for very long; ``None`` lifts the limit.
+    """
     batch, n = values.shape
+    if max_cells is not None and batch * n * n > max_cells:
+        raise LimitExceeded(
+            f"dense attention over {batch} x {n} x {n} selection cells exceeds max_dense_cells="
+            f"{max_cells}; this head ({' AND '.join(predicates)}, {mode}) has no fast path -- "
+            "see docs/encoder.md section 7 for the shapes the fast path handles")
     out = np.empty((batch, n), dtype=np.int64)
     if n == 0:
         return out

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulators.encoder.attention_dense import COMPARE, attend_dense
+from simulators.encoder.attention_dense import COMPARE, DEFAULT_MAX_DENSE_CELLS, attend_dense
 
 _SAFE = 1 << 62
 _ORDER = ("<", "<=", ">", ">=")
@@ -145,25 +145,29 @@ def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
 def attend_fast(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
                 predicates: Sequence[str], values: np.ndarray, mode: str, default: int,
                 *, key_ids: Sequence[int] | None = None,
-                dense_below: int = SMALL_DENSE_CELLS) -> np.ndarray:
+                dense_below: int = SMALL_DENSE_CELLS,
+                max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS) -> np.ndarray:
     """Evaluate one head on ``(B, L)`` arrays; same result as :func:`attend_dense`.
 
     ``key_ids`` identifies which key atoms read the *same* sequence (order atoms on one sequence
     intersect into one run); by default every key array is compared by identity. Selectors
     outside the handled shapes go to the chunked dense path, and so do heads whose selection
     matrix has fewer than ``dense_below`` cells (cheaper there; ``0`` forces the join).
+    ``max_dense_cells`` bounds any dense evaluation (see :func:`attend_dense`).
     """
     ids = list(key_ids) if key_ids is not None else [id(k) for k in keys]
     batch, n = values.shape
     if batch * n * n < dense_below:
-        return attend_dense(keys, queries, predicates, values, mode, default)
+        return attend_dense(keys, queries, predicates, values, mode, default,
+                            max_cells=max_dense_cells)
     if n == 0 or batch == 0:
         return np.empty((batch, n), dtype=np.int64)
     keys, queries, predicates, ids, query_ok = _constant_sides_as_filters(
         keys, queries, predicates, ids)
     if (not fast_path_applies(keys, predicates, ids, mode)
             or _sparse_too_big(predicates, mode, batch * n)):
-        out = attend_dense(keys, queries, predicates, values, mode, default)
+        out = attend_dense(keys, queries, predicates, values, mode, default,
+                           max_cells=max_dense_cells)
     else:
         out = _attend_join(keys, queries, predicates, values, mode, default)
     if query_ok is not None:

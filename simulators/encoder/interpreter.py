@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulators.encoder.attention_dense import attend_dense
+from simulators.encoder.attention_dense import DEFAULT_MAX_DENSE_CELLS, attend_dense
 from simulators.encoder.attention_fast import SMALL_DENSE_CELLS, attend_fast
 from simulators.encoder.intervals import Interval
 from simulators.encoder.primitives import PRIMITIVES
@@ -64,7 +64,8 @@ def _source(node: Source, canvas: np.ndarray, rng: np.random.Generator | None,
 
 def evaluate_nodes(nodes: list[Seq], ranges: dict[int, Interval], canvas: np.ndarray, *,
                    path: str = "fast", rng: np.random.Generator | None = None,
-                   keep: set[int] | None = None) -> dict[int, np.ndarray]:
+                   keep: set[int] | None = None,
+                   max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS) -> dict[int, np.ndarray]:
     """Values of the nodes (by uid) on a ``(B, L)`` canvas; only ``keep`` (or all) are returned."""
     if path not in PATHS:
         raise UsageError(f"unknown evaluation path {path!r}; use one of {PATHS}")
@@ -92,11 +93,12 @@ def evaluate_nodes(nodes: list[Seq], ranges: dict[int, Interval], canvas: np.nda
             values = np.ascontiguousarray(vals[node.values.uid])
             if path == "dense":
                 vals[node.uid] = attend_dense(keys, queries, sel.predicates, values, node.mode,
-                                              node.default)
+                                              node.default, max_cells=max_dense_cells)
             else:
                 vals[node.uid] = attend_fast(keys, queries, sel.predicates, values, node.mode,
                                              node.default, key_ids=[k.uid for k in sel.keys],
-                                             dense_below=0 if path == "join" else SMALL_DENSE_CELLS)
+                                             dense_below=0 if path == "join" else SMALL_DENSE_CELLS,
+                                             max_dense_cells=max_dense_cells)
     if keep is None:
         return vals
     return {u: v for u, v in vals.items() if u in keep}

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from simulators.encoder.attention_dense import DEFAULT_MAX_DENSE_CELLS
 from simulators.encoder.interpreter import as_batch, evaluate_nodes
 from simulators.encoder.intervals import Interval
 from simulators.encoder.layers import Cost, assign_sublayers, compute_cost, serial_cost
@@ -75,17 +76,21 @@ class Program:
     # ------------------------------------------------------------------ evaluation
 
     def evaluate(self, canvas: np.ndarray, *, path: str = "fast",
-                 rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+                 rng: np.random.Generator | None = None,
+                 max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS) -> dict[str, np.ndarray]:
         """Output name -> int64 array shaped like ``canvas`` ((L,) or (B, L)).
 
         ``path="fast"`` uses the sort-based attention (dense for tiny heads, where it is cheaper);
         ``path="join"`` the sort-based attention wherever the selector allows; ``path="dense"``
         the O(L^2) reference. All three give identical results.
         ``rng`` feeds :func:`random_uniform` sources (required when the program has any).
+        ``max_dense_cells`` bounds the work of any head evaluated densely (``B*L*L`` cells; a
+        head beyond it raises :class:`~simulators.errors.LimitExceeded`; ``None``: no bound).
         """
         batch, single = as_batch(canvas, self.max_length)
         keep = {s.uid for s in self.outputs.values()}
-        vals = evaluate_nodes(self.nodes, self.ranges, batch, path=path, rng=rng, keep=keep)
+        vals = evaluate_nodes(self.nodes, self.ranges, batch, path=path, rng=rng, keep=keep,
+                              max_dense_cells=max_dense_cells)
         out = {}
         for key, seq in self.outputs.items():
             v = np.array(vals[seq.uid], dtype=np.int64)

@@ -138,3 +138,19 @@ def test_empty_batches_and_empty_canvases_evaluate() -> None:
         assert prog.evaluate(np.zeros((0, 5), dtype=np.int64), path=path)["out"].shape == (0, 5)
         assert prog.evaluate(np.zeros((2, 0), dtype=np.int64), path=path)["out"].shape == (2, 0)
         assert prog.evaluate(np.zeros(0, dtype=np.int64), path=path)["out"].shape == (0,)
+
+
+def test_dense_work_is_bounded_by_max_dense_cells() -> None:
+    from simulators.errors import LimitExceeded
+
+    tok, idx = tokens(0, 9), indices()
+    no_fast_path = aggregate(select(tok, tok, "!="), idx, "leftmost", default=-1)
+    joinable = aggregate(select(tok, tok, "=="), idx, "leftmost", default=-1)
+    prog = Program({"a": no_fast_path, "b": joinable}, 400)
+    canvas = np.arange(200) % 10
+    with pytest.raises(LimitExceeded, match="max_dense_cells=1000"):
+        prog.evaluate(canvas, max_dense_cells=1000)
+    only_join = Program({"b": joinable}, 400)
+    assert only_join.evaluate(canvas, max_dense_cells=1000)["b"].tolist() == list(range(10)) * 20
+    full = prog.evaluate(canvas, max_dense_cells=None)
+    assert full["a"].tolist() == [1 if v == 0 else 0 for v in canvas.tolist()]
