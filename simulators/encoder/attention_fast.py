@@ -7,11 +7,12 @@ is the tie-breaking leftmost/rightmost need. Each query then selects one contigu
 sorted keys, found with ``np.searchsorted``; the run is a prefix of its group for ``<``/``<=``, a
 suffix for ``>``/``>=`` and arbitrary for two bounds. Sums and counts come from prefix sums;
 max/min/leftmost/rightmost from segmented prefix/suffix scans (or a sparse table for two-sided
-runs). ``!=`` atoms are handled for count/sum/mean by inclusion-exclusion, and atoms whose
-query (or key) is constant within a row become key (or query) filters. Other selectors (``!=``
-with max/min/leftmost/rightmost, order atoms on two different sequences) fall back to the
-chunked dense path. Everything must agree exactly with
-:mod:`simulators.encoder.attention_dense` (tested with hypothesis).
+runs). ``!=`` atoms are handled for count/sum/mean by inclusion-exclusion and, one of them,
+for max/min/leftmost/rightmost by "best of another colour" summaries; atoms whose query (or key)
+is constant within a row become key (or query) filters. Other selectors (several ``!=`` with an
+extreme mode, order atoms on two different sequences) fall back to the chunked dense path.
+Everything must agree exactly with :mod:`simulators.encoder.attention_dense` (tested with
+hypothesis).
 """
 
 from __future__ import annotations
@@ -132,12 +133,13 @@ def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
                       key_ids: Sequence[int], mode: str = "count") -> bool:
     """Whether the selector has a join shape handled here.
 
-    At most one sequence may carry order atoms; ``!=`` atoms (at most :data:`MAX_NE_ATOMS`) only
-    with ``count``/``sum``/``mean``, by inclusion-exclusion over the matching ``==`` selectors.
+    At most one sequence may carry order atoms. ``!=`` atoms: up to :data:`MAX_NE_ATOMS` with
+    ``count``/``sum``/``mean`` (inclusion-exclusion over the matching ``==`` selectors), one with
+    max/min/leftmost/rightmost (a best-two-of-distinct-colours scan, see :func:`_merge_top2`).
     """
     ordered = {kid for kid, p in zip(key_ids, predicates, strict=True) if p in _ORDER}
     n_ne = sum(p == "!=" for p in predicates)
-    if n_ne and (mode not in ("count", "sum", "mean") or n_ne > MAX_NE_ATOMS):
+    if n_ne > (MAX_NE_ATOMS if mode in ("count", "sum", "mean") else 1):
         return False
     return len(ordered) <= 1
 
@@ -213,6 +215,12 @@ def _attend_join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray],
     ne = [i for i, p in enumerate(predicates) if p == "!="]
     if not ne:
         res, cnt = _join(keys, queries, predicates, values, "sum" if mode == "mean" else mode)
+    elif mode not in ("count", "sum", "mean"):
+        # One "!=" atom: the best selected key whose "!=" key differs from the query's value.
+        j = ne[0]
+        preds = ["true" if i == j else p for i, p in enumerate(predicates)]
+        res, cnt = _join(keys, queries, preds, values, mode,
+                         colour=(keys[j].reshape(-1), queries[j].reshape(-1)))
     else:
         # [k != q] = 1 - [k == q]: sum/count over "!=" atoms by inclusion-exclusion.
         res = np.zeros(batch * n, dtype=np.int64)
@@ -236,12 +244,19 @@ def _sparse_too_big(predicates: Sequence[str], mode: str, total: int) -> bool:
     """Two-sided runs need a sparse table for max/min/leftmost/rightmost; bound its memory."""
     if mode in ("count", "sum", "mean") or sum(p in _ORDER for p in predicates) < 2:
         return False
-    return total * max(1, total.bit_length()) * 8 > SPARSE_TABLE_BYTES
+    per_cell = 32 if "!=" in predicates else 8  # the "!=" summaries hold four int64
+    return total * max(1, total.bit_length()) * per_cell > SPARSE_TABLE_BYTES
 
 
 def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates: Sequence[str],
-          values: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
-    """(aggregate, number selected) per flattened query; the aggregate is garbage where 0."""
+          values: np.ndarray, mode: str,
+          colour: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(aggregate, number selected) per flattened query; the aggregate is garbage where 0.
+
+    With ``colour = (key colours, query colours)`` (max/min/leftmost/rightmost only), keys whose
+    colour equals the query's are excluded (the ``!=`` atom); the count is then only 0 or 1
+    (empty or not), which is all the caller needs.
+    """
     batch, n = values.shape
     total = batch * n
     row = np.repeat(np.arange(batch, dtype=np.int64), n)
@@ -291,6 +306,9 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
         csum = np.concatenate([[0], np.cumsum(flat_vals[perm])])
         return csum[np.maximum(hi, lo)] - csum[lo], cnt
     gid = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.append(starts, total)))
+    if colour is not None:
+        return _run_extreme_distinct(flat_vals, perm, gid, lo, hi, group_lo, empty, mode,
+                                     colour[0][perm], colour[1])
     return _run_extreme(flat_vals, perm, gid, lo, hi, group_lo, group_hi, empty, mode), cnt
 
 
@@ -323,3 +341,116 @@ def _run_extreme(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarray,
     if mode in ("leftmost", "rightmost"):
         res = flat_vals[res]
     return res
+
+
+# ----------------------------------------------------------------------------- "!=" + extremes
+
+_NONE = np.iinfo(np.int64).min  # "no candidate" (scores are within +-2^63 - 1)
+
+Top2 = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _merge_top2(a: Top2, b: Top2) -> Top2:
+    """Merge two (best score, its colour, best score of another colour, that colour) summaries.
+
+    The summary of a set answers "best element whose colour is not v" for every v: the best one
+    if its colour differs from v, else the runner-up of another colour. It is associative,
+    commutative and idempotent (so overlapping sparse-table halves are fine).
+    """
+    scores = np.stack([a[0], a[2], b[0], b[2]])
+    colours = np.stack([a[1], a[3], b[1], b[3]])
+    cols = np.arange(scores.shape[1])
+    i1 = scores.argmax(axis=0)
+    best, best_colour = scores[i1, cols], colours[i1, cols]
+    others = np.where(colours != best_colour, scores, _NONE)
+    i2 = others.argmax(axis=0)
+    return best, best_colour, others[i2, cols], colours[i2, cols]
+
+
+def _seg_scan_top2(summary: Top2, gid: np.ndarray) -> Top2:
+    """Segmented inclusive prefix scan of :func:`_merge_top2` (doubling, log n passes)."""
+    out = [s.copy() for s in summary]
+    d = 1
+    while d < gid.size:
+        idx = np.flatnonzero(gid[d:] == gid[:-d]) + d
+        if idx.size == 0:  # groups are contiguous: no longer distance stays inside one either
+            break
+        merged = _merge_top2(tuple(s[idx - d] for s in out), tuple(s[idx] for s in out))
+        for s, m in zip(out, merged, strict=True):
+            s[idx] = m
+        d *= 2
+    return out[0], out[1], out[2], out[3]
+
+
+def _sparse_top2(summary: Top2, lo: np.ndarray, hi: np.ndarray) -> Top2:
+    """:func:`_merge_top2` over ``[lo, hi)`` for every (non-empty) run, via a sparse table."""
+    levels = [summary]
+    width = 1
+    while 2 * width <= summary[0].size:
+        prev = levels[-1]
+        m = prev[0].size - width
+        levels.append(_merge_top2(tuple(s[:m] for s in prev), tuple(s[width:] for s in prev)))
+        width *= 2
+    span = np.maximum(hi - lo, 1)
+    k = np.floor(np.log2(span)).astype(np.int64)
+    k = np.where((1 << (k + 1)) <= span, k + 1, k)
+    k = np.where((1 << k) > span, k - 1, k)
+    out = [np.empty(lo.size, dtype=np.int64) for _ in range(4)]
+    for level in np.unique(k):
+        sel = k == level
+        table = levels[int(level)]
+        a, b = lo[sel], hi[sel] - (1 << int(level))
+        merged = _merge_top2(tuple(t[a] for t in table), tuple(t[b] for t in table))
+        for o, m in zip(out, merged, strict=True):
+            o[sel] = m
+    return out[0], out[1], out[2], out[3]
+
+
+def _run_extreme_distinct(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarray,
+                          lo: np.ndarray, hi: np.ndarray, group_lo: np.ndarray,
+                          empty: np.ndarray, mode: str, key_colour: np.ndarray,
+                          query_colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`_run_extreme`, excluding keys whose colour equals the query's colour."""
+    # Every mode as "maximise a score": max -> value, min -> -value, leftmost -> -index,
+    # rightmost -> index (index = flattened key position, unique).
+    if mode == "max":
+        score = flat_vals[perm].astype(np.int64)
+    elif mode == "min":
+        score = -flat_vals[perm].astype(np.int64)
+    elif mode == "leftmost":
+        score = -perm.astype(np.int64)
+    else:
+        score = perm.astype(np.int64)
+    base: Top2 = (score, key_colour, np.full_like(score, _NONE), key_colour)
+    safe_lo = np.where(empty, 0, lo)
+    safe_hi = np.where(empty, 1, hi)
+    group_hi = np.append(np.flatnonzero(gid[1:] != gid[:-1]) + 1, gid.size)[gid[safe_lo]]
+    prefix = (safe_lo == group_lo) | empty
+    suffix = (safe_hi == group_hi) & ~prefix
+    other = ~(prefix | suffix)
+    res: list[np.ndarray] = [np.full(lo.size, _NONE, dtype=np.int64) for _ in range(4)]
+    if prefix.any():
+        scan = _seg_scan_top2(base, gid)
+        for r, sc in zip(res, scan, strict=True):
+            r[prefix] = sc[safe_hi[prefix] - 1]
+    if suffix.any():
+        rgid = gid[-1] - gid[::-1]
+        scan = _seg_scan_top2(tuple(b[::-1] for b in base), rgid)
+        for r, sc in zip(res, scan, strict=True):
+            r[suffix] = sc[::-1][safe_lo[suffix]]
+    if other.any():
+        part = _sparse_top2(base, safe_lo[other], safe_hi[other])
+        for r, p in zip(res, part, strict=True):
+            r[other] = p
+    best = np.where(res[1] != query_colour, res[0], res[2])
+    found = (best != _NONE) & ~empty
+    best = np.where(found, best, 0)
+    if mode == "max":
+        out = best
+    elif mode == "min":
+        out = -best
+    elif mode == "leftmost":
+        out = flat_vals[-best]
+    else:
+        out = flat_vals[best]
+    return out, found.astype(np.int64)

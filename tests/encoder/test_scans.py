@@ -46,3 +46,38 @@ def test_search_left_with_sorted_needles_equals_searchsorted() -> None:
     hay = np.sort(rng.integers(0, 10**6, 100_000))
     needles = rng.integers(-5, 10**6 + 5, 100_000)
     assert np.array_equal(_search_left(hay, needles), np.searchsorted(hay, needles))
+
+
+def _best_other_colour(items, colour):
+    """Largest score among (score, colour) items whose colour differs from ``colour``."""
+    scores = [s for s, c in items if c != colour]
+    return max(scores) if scores else None
+
+
+def _answer(summary, i, colour):
+    best, best_colour, second, _ = (int(s[i]) for s in summary)
+    got = best if best_colour != colour else second
+    return None if got == np.iinfo(np.int64).min else got
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(-20, 20), st.integers(0, 3)),
+                min_size=1, max_size=40), st.data())
+def test_best_of_another_colour_scans_and_tables(items, data) -> None:
+    from simulators.encoder.attention_fast import _NONE, _seg_scan_top2, _sparse_top2
+
+    items.sort(key=lambda t: t[0])
+    gid = np.array([g for g, _, _ in items], dtype=np.int64)
+    score = np.array([s for _, s, _ in items], dtype=np.int64)
+    colour = np.array([c for _, _, c in items], dtype=np.int64)
+    base = (score, colour, np.full_like(score, _NONE), colour)
+    scan = _seg_scan_top2(base, gid)
+    for i in range(len(items)):
+        run = [(s, c) for g, s, c in items[: i + 1] if g == items[i][0]]
+        for q in range(4):
+            assert _answer(scan, i, q) == _best_other_colour(run, q)
+    lo = data.draw(st.integers(0, len(items) - 1))
+    hi = data.draw(st.integers(lo + 1, len(items)))
+    table = _sparse_top2(base, np.array([lo]), np.array([hi]))
+    for q in range(4):
+        want = _best_other_colour([(s, c) for _, s, c in items[lo:hi]], q)
+        assert _answer(table, 0, q) == want

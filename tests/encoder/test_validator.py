@@ -144,7 +144,9 @@ def test_dense_work_is_bounded_by_max_dense_cells() -> None:
     from simulators.errors import LimitExceeded
 
     tok, idx = tokens(0, 9), indices()
-    no_fast_path = aggregate(select(tok, tok, "!="), idx, "leftmost", default=-1)
+    # order atoms on two different sequences: no join shape, evaluated densely
+    no_fast_path = aggregate(select((tok, idx), (tok, idx), ("<", "<")), idx, "leftmost",
+                             default=-1)
     joinable = aggregate(select(tok, tok, "=="), idx, "leftmost", default=-1)
     prog = Program({"a": no_fast_path, "b": joinable}, 400)
     canvas = np.arange(200) % 10
@@ -153,4 +155,6 @@ def test_dense_work_is_bounded_by_max_dense_cells() -> None:
     only_join = Program({"b": joinable}, 400)
     assert only_join.evaluate(canvas, max_dense_cells=1000)["b"].tolist() == list(range(10)) * 20
     full = prog.evaluate(canvas, max_dense_cells=None)
-    assert full["a"].tolist() == [1 if v == 0 else 0 for v in canvas.tolist()]
+    xs = canvas.tolist()
+    want = [next((j for j in range(i) if xs[j] < xs[i]), -1) for i in range(len(xs))]
+    assert full["a"].tolist() == want
