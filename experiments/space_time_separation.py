@@ -103,8 +103,13 @@ def plot(rows: list[dict[str, object]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = sorted({str(r["program"]) for r in rows})
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.8), squeeze=False)
-    for ax, name in zip(axes[0], names, strict=True):
+    cols = 2
+    nrows = (len(names) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(10, 4.0 * nrows), squeeze=False)
+    flat = [ax for row in axes for ax in row]
+    for ax in flat[len(names):]:
+        ax.set_visible(False)
+    for ax, name in zip(flat, names, strict=False):
         rs = [r for r in rows if r["program"] == name]
         x = [int(r["T"]) for r in rs]
         ax.loglog(x, [int(r["thm1_context"]) for r in rs], "o-", label="Thm-1 MDM context")
@@ -115,8 +120,8 @@ def plot(rows: list[dict[str, object]], path: Path) -> None:
         ax.set_title(name)
         ax.set_xlabel("PRAM time T")
         ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("tokens")
-    axes[0][0].legend(fontsize=7)
+        ax.set_ylabel("tokens")
+    flat[0].legend(fontsize=8)
     fig.suptitle("Theorem 4: the AP-MDM's canvas follows the memory, the MDM's context the time")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="run only these examples (repeatable)")
     parser.add_argument("--out-json", default="docs/results/separation.json")
     parser.add_argument("--out-png", default="docs/separation.png")
+    parser.add_argument("--replot", action="store_true",
+                        help="only redraw the plot and table from an existing --out-json")
     args = parser.parse_args(argv)
+    if args.replot:
+        try:
+            rows = json.loads(Path(args.out_json).read_text())["rows"]
+        except (OSError, ValueError, KeyError) as err:
+            raise UsageError(f"cannot read {args.out_json}: {err}") from None
+        print(markdown(rows))
+        plot(rows, Path(args.out_png))
+        return 0
     names = args.only or sorted(SWEEPS)
     rows = []
     t0 = time.perf_counter()
