@@ -44,7 +44,8 @@ def dump_program(prog: Program) -> str:
     lines.append(f"cost: depth={c.depth} (attention {c.attention_layers}, mlp {c.mlp_layers}), "
                  f"blocks={c.blocks}, heads/layer={c.heads}, heads={c.total_heads}, "
                  f"width={c.width_bits} bits, mlp depth={c.mlp_depth}, "
-                 f"mlp width={c.mlp_hidden_width}, precision={c.precision_bits} bits")
+                 f"mlp width={c.mlp_hidden_width}, precision={c.precision_bits} bits "
+                 f"(attention {c.attention_precision_bits})")
     return "\n".join(lines)
 
 

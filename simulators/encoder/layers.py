@@ -33,6 +33,8 @@ class Cost:
     * ``mlp_depth``: the most ReLU layers inside one fused MLP; ``mlp_hidden_width``: the widest
       fused MLP (sum of the widths of the primitives in that sublayer).
     * ``precision_bits``: the most fixed-point bits any primitive's realisation needs.
+    * ``attention_precision_bits``: the most score bits any head's hard-attention realisation
+      needs (see :func:`head_precision_bits`); O(log n) when ranges are polynomial in n.
     * ``blocks``: transformer blocks (attention + MLP) of the layered stack holding every node.
     """
 
@@ -45,6 +47,7 @@ class Cost:
     mlp_depth: int = 0
     mlp_hidden_width: int = 0
     precision_bits: int = 0
+    attention_precision_bits: int = 0
     sequences: int = 0
     blocks: int = 0
 
@@ -52,6 +55,29 @@ class Cost:
 def realisation(node: Elementwise, ranges: dict[int, Interval]) -> Realisation:
     prim = PRIMITIVES[node.prim]
     return prim.realise([ranges[a.uid] for a in node.args], node.params, ranges[node.uid])
+
+
+def head_precision_bits(node: Aggregate, ranges: dict[int, Interval], max_length: int) -> int:
+    """Score bits of the documented hard-attention realisation of one head (docs/encoder.md §4).
+
+    Each ``==`` atom scores ``-(k-q)^2`` (twice the operands' bits), each order atom a step of
+    ``k-q`` (operand bits + 1); atoms add up (+ bits for the count of atoms). The mode's
+    tie-break adds the bits of the position (leftmost/rightmost: ``pos/S`` below a unit gap) or
+    of the value (max/min), plus 2 guard bits; the selection margin must survive the softmax.
+    """
+    sel = node.selector
+    atom_bits = []
+    for k, q, p in zip(sel.keys, sel.queries, sel.predicates, strict=True):
+        if p == "true":
+            continue
+        width = max(ranges[k.uid].bits, ranges[q.uid].bits) + 1
+        atom_bits.append(2 * width if p in ("==", "!=") else width)
+    score = max(atom_bits, default=1) + max(0, len(atom_bits) - 1).bit_length()
+    if node.mode in ("leftmost", "rightmost"):
+        score += max(1, int(max_length).bit_length()) + 2
+    elif node.mode in ("max", "min"):
+        score += ranges[node.values.uid].bits + 2
+    return score
 
 
 def assign_sublayers(nodes: list[Seq]) -> dict[int, int]:
@@ -69,7 +95,8 @@ def assign_sublayers(nodes: list[Seq]) -> dict[int, int]:
     return slot
 
 
-def compute_cost(nodes: list[Seq], outputs: list[Seq], ranges: dict[int, Interval]) -> Cost:
+def compute_cost(nodes: list[Seq], outputs: list[Seq], ranges: dict[int, Interval],
+                 max_length: int = 1) -> Cost:
     """The :class:`Cost` of a validated program."""
     slot = assign_sublayers(nodes)
     # (attention, mlp) sublayers on the longest path ending at each node; an elementwise input in
@@ -116,6 +143,10 @@ def compute_cost(nodes: list[Seq], outputs: list[Seq], ranges: dict[int, Interva
         mlp_depth=max(chain.values(), default=0),
         mlp_hidden_width=max(mlp_width.values(), default=0),
         precision_bits=precision,
+        attention_precision_bits=max(
+            (head_precision_bits(n, ranges, max_length) for n in nodes
+             if isinstance(n, Aggregate)),
+            default=0),
         sequences=len(nodes),
         blocks=(top + 1) // 2,
     )

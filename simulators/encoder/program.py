@@ -67,7 +67,8 @@ class Program:
 
     def cost(self) -> Cost:
         """Depth, layers, heads and width of the program as a transformer (see :class:`Cost`)."""
-        return compute_cost(self.nodes, list(self.outputs.values()), self.ranges)
+        return compute_cost(self.nodes, list(self.outputs.values()), self.ranges,
+                            self.max_length)
 
     def serial_cost(self, length: int) -> int:
         """Scalar operations of one dense evaluation on a canvas of ``length`` (Theorem 2)."""

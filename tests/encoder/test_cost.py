@@ -68,6 +68,8 @@ def test_library_depth_constant_and_width_logarithmic_in_length(name) -> None:
     # Width grows with log n: at most (number of sequences) extra bits per doubling of n.
     for small, big, doublings in ((costs[0], costs[1], 6), (costs[1], costs[2], 8)):
         assert big.width_bits - small.width_bits <= big.sequences * doublings
+        # score precision of the heads: a constant number of bits per doubling as well
+        assert big.attention_precision_bits - small.attention_precision_bits <= 4 * doublings
 
 
 def test_serial_cost_is_quadratic_in_length_for_attention() -> None:
@@ -75,3 +77,15 @@ def test_serial_cost_is_quadratic_in_length_for_attention() -> None:
     prog = Program({"c": aggregate(select(tok, tok, "=="), 1, "count", default=0)}, 4096)
     small, big = prog.serial_cost(1000), prog.serial_cost(2000)
     assert 3.9 < big / small <= 4.0
+
+
+def test_attention_precision_counts_atoms_and_tie_break() -> None:
+    tok, idx = tokens(0, 15), indices()            # 4 bits each at max_length 16
+    eq = aggregate(select(tok, tok, "=="), 1, "count", default=0)
+    left = aggregate(select(tok, tok, "=="), tok, "leftmost", default=0)
+    prog_eq, prog_left = Program({"o": eq}, 16), Program({"o": left}, 16)
+    # == atom: 2 * (4 + 1) bits; leftmost adds bit_length(16) + 2 = 7
+    assert prog_eq.cost().attention_precision_bits == 10
+    assert prog_left.cost().attention_precision_bits == 17
+    order = aggregate(select(idx, idx, "<"), tok, "max", default=0)
+    assert Program({"o": order}, 16).cost().attention_precision_bits == (4 + 1) + (4 + 2)
