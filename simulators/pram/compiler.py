@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from simulators.errors import SourceLocation, ValidationError
+from simulators.errors import SourceLocation, UsageError, ValidationError
 from simulators.pram.isa import (
     PARAMS_ARRAY,
     ArrayDecl,
@@ -21,6 +21,7 @@ from simulators.pram.isa import (
 )
 from simulators.pram.parser import parse_source
 from simulators.pram.syntax import (
+    BOUND_FUNCTIONS,
     Assign,
     Binary,
     Call,
@@ -125,7 +126,7 @@ class _Compiler:
             if decl.name == PARAMS_ARRAY or decl.name in RESERVED:
                 raise self.err(f"'{decl.name}' is a reserved name", decl.pos)
             role, size = decl.role, decl.size
-            if role == "input" and isinstance(size, Name) and size.name not in params:
+            if role in ("input", "inout") and isinstance(size, Name) and size.name not in params:
                 params.append(size.name)  # `input A[n]` binds n from the input's length
             self.arrays[decl.name] = ArrayDecl(decl.name, role, size)
         self.params = tuple(params)
@@ -149,8 +150,6 @@ class _Compiler:
                                                           "mod", "pow"):
                 raise self.err(f"operator '{sub.op}' is not allowed in the {what}", sub.pos)
             if isinstance(sub, Call):
-                from simulators.pram.syntax import BOUND_FUNCTIONS
-
                 if sub.fn not in BOUND_FUNCTIONS:
                     raise self.err(f"unknown function '{sub.fn}' in the {what}", sub.pos)
                 lo, hi = BOUND_FUNCTIONS[sub.fn]
@@ -519,8 +518,6 @@ def compile_source(text: str, file: str = "<input>") -> CompiledProgram:
 
 def load_program(path: str) -> CompiledProgram:
     """Read, parse and compile a ``.pram`` file."""
-    from simulators.errors import UsageError
-
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read(2_000_000)
