@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from simulators.encoder.attention_dense import COMPARE, DEFAULT_MAX_DENSE_CELLS, attend_dense
+from simulators.encoder.range_reduce import run_extreme, run_extreme_distinct, search_left
 
 _SAFE = 1 << 62
 _ORDER = ("<", "<=", ">", ">=")
@@ -33,8 +34,6 @@ MAX_NE_ATOMS = 3
 # Below this many selection-matrix cells the dense path is cheaper than sorting (fixed numpy
 # call overhead); both are exact, so the choice only affects speed.
 SMALL_DENSE_CELLS = 1 << 14
-# Haystacks/needle sets above this size are searched with sorted needles (cache friendly).
-SORT_NEEDLES_ABOVE = 1 << 15
 
 
 def _joint_codes(k: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -69,73 +68,13 @@ def _group_codes(key_cols: list[np.ndarray], query_cols: list[np.ndarray]
     return gk, gq, radix
 
 
-def _search_left(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
-    """``np.searchsorted(haystack, needles, side="left")``, faster for big random needles.
-
-    Binary searches of unordered needles in a large array miss the cache at every probe; sorting
-    the needles first lets numpy reuse each answer as the start of the next search.
-    """
-    if haystack.size < SORT_NEEDLES_ABOVE or needles.size < SORT_NEEDLES_ABOVE:
-        return np.searchsorted(haystack, needles, side="left")
-    order = np.argsort(needles)
-    out = np.empty(needles.size, dtype=np.intp)
-    out[order] = np.searchsorted(haystack, needles[order], side="left")
-    return out
-
-
-def _seg_scan(x: np.ndarray, gid: np.ndarray, op: str) -> np.ndarray:
-    """Inclusive prefix max/min of ``x`` restarting where the (non-decreasing) ``gid`` changes."""
-    if x.size == 0:
-        return x
-    span = int(x.max()) - int(x.min()) + 1
-    if span * (int(gid[-1]) + 1) < _SAFE:
-        # Offsetting each group by span*gid makes a global scan respect group boundaries.
-        off = gid * span
-        if op == "max":
-            return np.maximum.accumulate(x + off) - off
-        return np.minimum.accumulate(x - off) + off
-    # Fallback without overflow risk: doubling (Hillis-Steele) scan within groups.
-    out = x.copy()
-    fn = np.maximum if op == "max" else np.minimum
-    d = 1
-    while d < out.size:
-        same = gid[d:] == gid[:-d]
-        out[d:] = np.where(same, fn(out[d:], out[:-d]), out[d:])
-        d *= 2
-    return out
-
-
-def _sparse_query(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, op: str) -> np.ndarray:
-    """max/min of ``x[lo:hi]`` for every (non-empty) run, via a sparse table."""
-    fn = np.maximum if op == "max" else np.minimum
-    levels = [x]
-    width = 1
-    while 2 * width <= x.size:
-        prev = levels[-1]
-        levels.append(fn(prev[: prev.size - width], prev[width:]))
-        width *= 2
-    span = np.maximum(hi - lo, 1)
-    k = np.floor(np.log2(span)).astype(np.int64)
-    # Correct log2 rounding at exact powers of two.
-    k = np.where((1 << (k + 1)) <= span, k + 1, k)
-    k = np.where((1 << k) > span, k - 1, k)
-    out = np.empty(lo.size, dtype=np.int64)
-    for level in np.unique(k):
-        sel = k == level
-        table = levels[int(level)]
-        a = lo[sel]
-        b = hi[sel] - (1 << int(level))
-        out[sel] = fn(table[a], table[b])
-    return out
-
-
 def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
                       key_ids: Sequence[int], mode: str = "count") -> bool:
     """Whether the selector has a join shape handled here.
 
     At most one sequence may carry order atoms. ``!=`` atoms: up to :data:`MAX_NE_ATOMS` with
     ``count``/``sum``/``mean`` (inclusion-exclusion over the matching ``==`` selectors), one with
-    max/min/leftmost/rightmost (a best-two-of-distinct-colours scan, see :func:`_merge_top2`).
+    max/min/leftmost/rightmost (a best-two-of-distinct-colours scan, see :func:`merge_top2`).
     """
     ordered = {kid for kid, p in zip(key_ids, predicates, strict=True) if p in _ORDER}
     n_ne = sum(p == "!=" for p in predicates)
@@ -284,7 +223,7 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
     starts = np.flatnonzero(np.concatenate([[True], sorted_group[1:] != sorted_group[:-1]]))
     groups = sorted_group[starts]
     ends = np.append(starts[1:], total)
-    at = np.minimum(_search_left(groups, gq), groups.size - 1)
+    at = np.minimum(search_left(groups, gq), groups.size - 1)
     hit = groups[at] == gq
     lo = np.where(hit, starts[at], 0)
     hi = np.where(hit, ends[at], 0)
@@ -292,9 +231,9 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
     for j, (_, p) in enumerate(order):
         qc = qcodes[j * total:(j + 1) * total]
         if p in ("<", "<="):
-            hi = np.minimum(hi, _search_left(sk, base + qc + (p == "<=")))
+            hi = np.minimum(hi, search_left(sk, base + qc + (p == "<=")))
         else:
-            lo = np.maximum(lo, _search_left(sk, base + qc + (p == ">")))
+            lo = np.maximum(lo, search_left(sk, base + qc + (p == ">")))
     cnt = np.maximum(hi - lo, 0)
     empty = cnt == 0
     flat_vals = values.reshape(-1)
@@ -307,150 +246,6 @@ def _join(keys: Sequence[np.ndarray], queries: Sequence[np.ndarray], predicates:
         return csum[np.maximum(hi, lo)] - csum[lo], cnt
     gid = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.append(starts, total)))
     if colour is not None:
-        return _run_extreme_distinct(flat_vals, perm, gid, lo, hi, group_lo, empty, mode,
+        return run_extreme_distinct(flat_vals, perm, gid, lo, hi, group_lo, empty, mode,
                                      colour[0][perm], colour[1])
-    return _run_extreme(flat_vals, perm, gid, lo, hi, group_lo, group_hi, empty, mode), cnt
-
-
-def _run_extreme(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarray,
-                 lo: np.ndarray, hi: np.ndarray, group_lo: np.ndarray, group_hi: np.ndarray,
-                 empty: np.ndarray, mode: str) -> np.ndarray:
-    """max/min of values, or the value at the min/max position, over each sorted run.
-
-    ``gid``: dense, non-decreasing group ids along the sorted order (for segmented scans).
-    """
-    if mode in ("leftmost", "rightmost"):
-        x, op = perm.astype(np.int64), ("min" if mode == "leftmost" else "max")
-    else:
-        x, op = flat_vals[perm], mode
-    safe_lo = np.where(empty, 0, lo)
-    safe_hi = np.where(empty, 1, hi)
-    prefix = (safe_lo == group_lo) | empty
-    suffix = (safe_hi == group_hi) & ~prefix
-    other = ~(prefix | suffix)
-    res = np.zeros(lo.size, dtype=np.int64)
-    if prefix.any():
-        scan = _seg_scan(x, gid, op)
-        res[prefix] = scan[safe_hi[prefix] - 1]
-    if suffix.any():
-        rgid = gid[-1] - gid[::-1]
-        scan = _seg_scan(x[::-1], rgid, op)[::-1]
-        res[suffix] = scan[safe_lo[suffix]]
-    if other.any():
-        res[other] = _sparse_query(x, safe_lo[other], safe_hi[other], op)
-    if mode in ("leftmost", "rightmost"):
-        res = flat_vals[res]
-    return res
-
-
-# ----------------------------------------------------------------------------- "!=" + extremes
-
-_NONE = np.iinfo(np.int64).min  # "no candidate" (scores are within +-2^63 - 1)
-
-Top2 = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _merge_top2(a: Top2, b: Top2) -> Top2:
-    """Merge two (best score, its colour, best score of another colour, that colour) summaries.
-
-    The summary of a set answers "best element whose colour is not v" for every v: the best one
-    if its colour differs from v, else the runner-up of another colour. It is associative,
-    commutative and idempotent (so overlapping sparse-table halves are fine).
-    """
-    scores = np.stack([a[0], a[2], b[0], b[2]])
-    colours = np.stack([a[1], a[3], b[1], b[3]])
-    cols = np.arange(scores.shape[1])
-    i1 = scores.argmax(axis=0)
-    best, best_colour = scores[i1, cols], colours[i1, cols]
-    others = np.where(colours != best_colour, scores, _NONE)
-    i2 = others.argmax(axis=0)
-    return best, best_colour, others[i2, cols], colours[i2, cols]
-
-
-def _seg_scan_top2(summary: Top2, gid: np.ndarray) -> Top2:
-    """Segmented inclusive prefix scan of :func:`_merge_top2` (doubling, log n passes)."""
-    out = [s.copy() for s in summary]
-    d = 1
-    while d < gid.size:
-        idx = np.flatnonzero(gid[d:] == gid[:-d]) + d
-        if idx.size == 0:  # groups are contiguous: no longer distance stays inside one either
-            break
-        merged = _merge_top2(tuple(s[idx - d] for s in out), tuple(s[idx] for s in out))
-        for s, m in zip(out, merged, strict=True):
-            s[idx] = m
-        d *= 2
-    return out[0], out[1], out[2], out[3]
-
-
-def _sparse_top2(summary: Top2, lo: np.ndarray, hi: np.ndarray) -> Top2:
-    """:func:`_merge_top2` over ``[lo, hi)`` for every (non-empty) run, via a sparse table."""
-    levels = [summary]
-    width = 1
-    while 2 * width <= summary[0].size:
-        prev = levels[-1]
-        m = prev[0].size - width
-        levels.append(_merge_top2(tuple(s[:m] for s in prev), tuple(s[width:] for s in prev)))
-        width *= 2
-    span = np.maximum(hi - lo, 1)
-    k = np.floor(np.log2(span)).astype(np.int64)
-    k = np.where((1 << (k + 1)) <= span, k + 1, k)
-    k = np.where((1 << k) > span, k - 1, k)
-    out = [np.empty(lo.size, dtype=np.int64) for _ in range(4)]
-    for level in np.unique(k):
-        sel = k == level
-        table = levels[int(level)]
-        a, b = lo[sel], hi[sel] - (1 << int(level))
-        merged = _merge_top2(tuple(t[a] for t in table), tuple(t[b] for t in table))
-        for o, m in zip(out, merged, strict=True):
-            o[sel] = m
-    return out[0], out[1], out[2], out[3]
-
-
-def _run_extreme_distinct(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarray,
-                          lo: np.ndarray, hi: np.ndarray, group_lo: np.ndarray,
-                          empty: np.ndarray, mode: str, key_colour: np.ndarray,
-                          query_colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Like :func:`_run_extreme`, excluding keys whose colour equals the query's colour."""
-    # Every mode as "maximise a score": max -> value, min -> -value, leftmost -> -index,
-    # rightmost -> index (index = flattened key position, unique).
-    if mode == "max":
-        score = flat_vals[perm].astype(np.int64)
-    elif mode == "min":
-        score = -flat_vals[perm].astype(np.int64)
-    elif mode == "leftmost":
-        score = -perm.astype(np.int64)
-    else:
-        score = perm.astype(np.int64)
-    base: Top2 = (score, key_colour, np.full_like(score, _NONE), key_colour)
-    safe_lo = np.where(empty, 0, lo)
-    safe_hi = np.where(empty, 1, hi)
-    group_hi = np.append(np.flatnonzero(gid[1:] != gid[:-1]) + 1, gid.size)[gid[safe_lo]]
-    prefix = (safe_lo == group_lo) | empty
-    suffix = (safe_hi == group_hi) & ~prefix
-    other = ~(prefix | suffix)
-    res: list[np.ndarray] = [np.full(lo.size, _NONE, dtype=np.int64) for _ in range(4)]
-    if prefix.any():
-        scan = _seg_scan_top2(base, gid)
-        for r, sc in zip(res, scan, strict=True):
-            r[prefix] = sc[safe_hi[prefix] - 1]
-    if suffix.any():
-        rgid = gid[-1] - gid[::-1]
-        scan = _seg_scan_top2(tuple(b[::-1] for b in base), rgid)
-        for r, sc in zip(res, scan, strict=True):
-            r[suffix] = sc[::-1][safe_lo[suffix]]
-    if other.any():
-        part = _sparse_top2(base, safe_lo[other], safe_hi[other])
-        for r, p in zip(res, part, strict=True):
-            r[other] = p
-    best = np.where(res[1] != query_colour, res[0], res[2])
-    found = (best != _NONE) & ~empty
-    best = np.where(found, best, 0)
-    if mode == "max":
-        out = best
-    elif mode == "min":
-        out = -best
-    elif mode == "leftmost":
-        out = flat_vals[-best]
-    else:
-        out = flat_vals[best]
-    return out, found.astype(np.int64)
+    return run_extreme(flat_vals, perm, gid, lo, hi, group_lo, group_hi, empty, mode), cnt

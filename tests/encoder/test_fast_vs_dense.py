@@ -166,7 +166,7 @@ def test_batch_evaluation_equals_row_by_row(prog, canvas) -> None:
 def test_fast_head_matches_dense_with_sorted_needle_search(case) -> None:
     """The same agreement when every search takes the sorted-needles branch (normally only for
     inputs above 2^15 positions, too large to compare with the dense path here)."""
-    import simulators.encoder.attention_fast as fast_module
+    import simulators.encoder.range_reduce as fast_module
 
     keys, queries, preds, ids, values, mode, default = case
     saved = fast_module.SORT_NEEDLES_ABOVE
