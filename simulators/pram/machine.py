@@ -48,6 +48,10 @@ DEFAULT_MAX_TRACE_CELLS = 50_000_000
 DEFAULT_MAX_REGISTER_CELLS = 1 << 27
 
 Idx = slice | np.ndarray
+_NO_READS = np.zeros((0, 2), np.int64)
+_NO_READS.flags.writeable = False
+_NO_WRITES = np.zeros((0, 3), np.int64)
+_NO_WRITES.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -335,8 +339,7 @@ class _Machine:
     # ------------------------------------------------------------ memory
     def commit(self, reads: list, writes: list) -> tuple[np.ndarray, np.ndarray]:
         """Check this step's accesses against the model and commit the writes."""
-        r_arr = np.zeros((0, 2), np.int64)
-        w_arr = np.zeros((0, 3), np.int64)
+        r_arr, w_arr = _NO_READS, _NO_WRITES
         if reads:
             addr = reads[0][1] if len(reads) == 1 else np.concatenate([r[1] for r in reads])
             _mark(self.touched, addr)

@@ -1,0 +1,30 @@
+"""docs/pram.md stays in step with the examples and the instruction set."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from simulators.pram.isa import OPS
+from tests.pram.conftest import EXAMPLES, example
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+REQUIRED = ["prefix_sum", "sum", "list_ranking", "max_crcw", "dyck1", "sort", "matvec",
+            "connected_components"]
+
+
+def test_example_table_matches_the_files() -> None:
+    text = (DOCS / "pram.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)\.pram` \|[^|]*\| ([\w-]+) \|", text, flags=re.M)
+    listed = {name: model for name, model in rows}
+    for name in REQUIRED:
+        assert name in listed, f"{name} missing from the docs table"
+    for name, model in listed.items():
+        assert (EXAMPLES / f"{name}.pram").exists()
+        assert example(name).model.value == model, name
+
+
+def test_every_instruction_is_documented() -> None:
+    isa = (DOCS / "pram-isa.md").read_text(encoding="utf-8")
+    for op in OPS:
+        assert f"`{op}`" in isa, op
