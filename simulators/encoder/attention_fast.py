@@ -74,7 +74,8 @@ def fast_path_applies(keys: Sequence[np.ndarray], predicates: Sequence[str],
 
     At most one sequence may carry order atoms. ``!=`` atoms: up to :data:`MAX_NE_ATOMS` with
     ``count``/``sum``/``mean`` (inclusion-exclusion over the matching ``==`` selectors), one with
-    max/min/leftmost/rightmost (a best-two-of-distinct-colours scan, see :func:`merge_top2`).
+    max/min/leftmost/rightmost (best-of-another-colour summaries, see
+    :func:`simulators.encoder.range_reduce.merge_top2`).
     """
     ordered = {kid for kid, p in zip(key_ids, predicates, strict=True) if p in _ORDER}
     n_ne = sum(p == "!=" for p in predicates)
