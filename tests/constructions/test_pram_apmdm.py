@@ -214,3 +214,12 @@ def test_cli_runtime_fault_exits_3(tmp_path, capsys: pytest.CaptureFixture[str])
     assert run_main(cli_main, ["run", str(f), "--input", "A=1"]) == 3
     err = capsys.readouterr().err
     assert "oob.pram:9" in err and "index out of bounds" in err
+
+
+def test_module_doctest() -> None:
+    import doctest
+
+    import constructions.pram_apmdm as pkg
+
+    result = doctest.testmod(pkg)
+    assert result.attempted > 0 and result.failed == 0
