@@ -35,7 +35,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a size parameter not determined by the inputs (repeatable)")
     p.add_argument("--value-bits", type=int, default=None,
-                   help=f"bits of a token's value field (default: min(word, {MAX_VALUE_BITS}))")
+                   help=f"bits of a token's value field (default and maximum {MAX_VALUE_BITS})")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
     p.add_argument("--show", action="store_true", help="render the canvas after every step")
     p.add_argument("--max-rows", type=int, default=60, help="canvases shown by --show")

@@ -90,9 +90,10 @@ class APMDMRun:
 
 
 def _value_bits(prog: CompiledProgram, value_bits: int | None) -> int:
-    if value_bits is None:
-        return min(prog.word_bits, MAX_VALUE_BITS)
-    return int(value_bits)
+    """Token value width: 26 bits by default, whatever the word (a narrower word is enforced by
+    the overflow check, not by the token: control tokens hold 4*pc + mode, which may need more
+    bits than the program's word)."""
+    return MAX_VALUE_BITS if value_bits is None else int(value_bits)
 
 
 def build(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
@@ -104,6 +105,9 @@ def build(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray
     layout = Layout(processors=b.processors_bound, registers=prog.n_registers,
                     memory_size=b.memory_size, value_bits=vb)
     lo, hi = layout.vmin, layout.vmax
+    if 4 * len(prog.instructions) + 3 > hi:
+        raise LimitExceeded(f"{vb}-bit token values cannot hold the program counter of a "
+                            f"{len(prog.instructions)}-instruction program")
     if b.initial_memory.size and (b.initial_memory.min() < lo or b.initial_memory.max() > hi):
         raise LimitExceeded(f"an input value does not fit the construction's {vb}-bit token "
                             f"values ({lo}..{hi}); pass a larger value_bits (max {MAX_VALUE_BITS})")

@@ -223,3 +223,20 @@ def test_module_doctest() -> None:
 
     result = doctest.testmod(pkg)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_narrow_word_with_many_instructions() -> None:
+    """Regression: control tokens hold 4*pc + mode, which must not be limited by the word."""
+    body = "\n".join("  B[0] := B[0] + 1" for _ in range(12))
+    prog = program(f"""program long8
+model EREW
+word 8
+input A[n]
+output B[1]
+processors 1
+time 200
+begin
+{body}
+end""")
+    assert len(prog.instructions) > 32
+    assert apmdm_run(prog, {"A": [0]}).output == pram_run(prog, {"A": [0]}).output == {"B": [12]}
