@@ -349,7 +349,7 @@ class _Machine:
                     order = np.argsort(pids, kind="stable")
                     c = first_duplicate(pids[order], addr[order], "read")
                     if c is not None:
-                        raise self._conflict(c, reads[0])
+                        raise self._conflict(c, reads)
                 if self.record:
                     r_arr = _rows(pids, addr)
         if writes:
@@ -371,7 +371,7 @@ class _Machine:
             else:
                 cells, cvals, c = resolve_writes(self.model, pids, addr, vals)
             if c is not None:
-                raise self._conflict(c, writes[0])
+                raise self._conflict(c, writes)
             if cvals.dtype == object or self.word < 64:
                 hi, lo = (1 << (self.word - 1)) - 1, -(1 << (self.word - 1))
                 bad = [i for i, v in enumerate(cvals.tolist()) if not lo <= int(v) <= hi] \
@@ -386,8 +386,13 @@ class _Machine:
                 w_arr = np.column_stack([pids, addr, vals]).astype(np.int64)
         return r_arr, w_arr
 
-    def _conflict(self, c: Conflict, first: tuple) -> MemoryConflict:
-        ins = first[-1]
+    def _conflict(self, c: Conflict, accesses: list[tuple]) -> MemoryConflict:
+        # Report the instruction (source line) of the group holding the first processor named.
+        ins = accesses[0][-1]
+        for access in accesses:
+            if bool(np.any(_pids(access[0]) == c.pids[0])):
+                ins = access[-1]
+                break
         what = "concurrent read of" if c.kind == "read" else "concurrent write to"
         vals = f" with values {list(c.values)}" if c.values else ""
         msg = (f"{what} {self.where(c.address)} by processors {list(c.pids)}{vals} "

@@ -111,3 +111,17 @@ def test_reads_see_memory_at_the_start_of_the_step() -> None:
                           "time 100\nbegin\nfor i in 0 .. 1 pardo\n  x := A[1 - i]\n"
                           "  A[i] := x\nend\nend\n")
     assert run(prog, {"A": [3, 8]}).output["A"] == [8, 3]
+
+
+def test_conflict_between_divergent_groups_is_detected() -> None:
+    # Processor 0 (then-branch) and processor 1 (else-branch) write A[1] in the same step from
+    # different instructions: still a CREW write conflict, reported at processor 0's line.
+    prog = compile_source("program t\nmodel CREW\ninput A[n]\noutput A\nprocessors n\ntime 100\n"
+                          "begin\nfor i in 0 .. n-1 pardo\n  if i = 0 then\n    A[1] := 5\n"
+                          "  else\n    A[i] := i + 6\n  end\nend\nend\n", "t.pram")
+    with pytest.raises(MemoryConflict) as info:
+        run(prog, {"A": [0, 0, 0]})
+    assert "A[1] by processors [0, 1]" in str(info.value)
+    assert info.value.location is not None and info.value.location.line == 10
+    ok = run(compile_source(prog.source.replace("CREW", "CRCW-priority")), {"A": [0, 0, 0]})
+    assert ok.output["A"] == [0, 5, 8]
