@@ -33,6 +33,25 @@ def test_prefix_sum(a: list[int]) -> None:
 
 
 @given(st.lists(values, max_size=70))
+def test_blelloch_scan(a: list[int]) -> None:
+    res = run(example("blelloch_scan"), {"A": a})
+    exclusive = np.concatenate([[0], np.cumsum(a, dtype=np.int64)[:-1]]) if a else []
+    assert res.output["A"] == list(map(int, exclusive))
+    _check_bounds(res)
+
+
+def test_blelloch_scan_is_work_efficient() -> None:
+    """O(n) work: a constant per padded cell, while Hillis-Steele's work grows like n log n."""
+    sizes = (2**8, 2**12)
+    for n in sizes:
+        blelloch = run(example("blelloch_scan"), {"A": [1] * n})
+        hillis = run(example("prefix_sum"), {"A": [1] * n})
+        assert blelloch.work <= 40 * n + blelloch.steps
+        if n == sizes[-1]:
+            assert blelloch.work < 0.75 * hillis.work
+
+
+@given(st.lists(values, max_size=70))
 def test_sum(a: list[int]) -> None:
     res = run(example("sum"), {"A": a})
     assert res.output["S"] == [sum(a)]
@@ -159,6 +178,7 @@ EDGE_SIZES = sorted({max(0, 2**k + d) for k in range(10) for d in (-1, 0, 1, 2)}
 @pytest.mark.parametrize("name,make", [
     ("prefix_sum", lambda n: ({"A": [1] * n}, None)),
     ("sum", lambda n: ({"A": [1] * n}, None)),
+    ("blelloch_scan", lambda n: ({"A": [1] * n}, None)),
     ("list_ranking", lambda n: ({"next": [min(i + 1, n - 1) for i in range(n)]}, None)),
     ("dyck1", lambda n: ({"W": [1, -1] * (n // 2) + [1] * (n % 2)}, None)),
     ("broadcast_erew", lambda n: ({"x": [3]}, {"n": n})),

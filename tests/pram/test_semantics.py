@@ -220,6 +220,7 @@ def test_trace_and_fast_path_agree(name: str) -> None:
     """The FORK liveness shortcut (no trace) changes nothing observable but registers."""
     inputs = {
         "prefix_sum": ({"A": [3, 1, 4, 1, 5]}, None), "sum": ({"A": [3, 1, 4]}, None),
+        "blelloch_scan": ({"A": [3, 1, 4, 1, 5]}, None),
         "list_ranking": ({"next": [2, 0, 3, 3]}, None), "max_crcw": ({"A": [2, 9, 9]}, None),
         "dyck1": ({"W": [1, -1, 1, 1, -1, -1]}, None), "sort": ({"A": [3, 1, 2, 1]}, None),
         "matvec": ({"M": [1, 2, 3, 4], "x": [5, 6]}, None),
