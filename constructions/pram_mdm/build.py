@@ -49,6 +49,7 @@ class PramMDM:
     program: Program
     one_token_per_step: bool = False
     _evaluator: RestrictedEvaluator | None = field(default=None, repr=False)
+    _serial: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def vocab(self) -> IntVocab:
@@ -62,6 +63,12 @@ class PramMDM:
     def initial_canvas(self, binding: Binding | None = None) -> np.ndarray:
         """The input cells of ``binding`` (default: the one built with) then masks."""
         return self.layout.initial_canvas((binding or self.binding).initial_memory)
+
+    def serial_cost(self, length: int) -> int:
+        """Scalar operations of one dense evaluation of the network (cached per length)."""
+        if length not in self._serial:
+            self._serial[length] = self.program.serial_cost(length)
+        return self._serial[length]
 
     @property
     def dense_policy(self):  # noqa: ANN201 - the encoder adapter's type
@@ -119,7 +126,7 @@ class FastPolicy:
 
     def serial_cost(self, length: int) -> int:
         """Theorem 2 accounting: the cost of one *dense* evaluation (what the network costs)."""
-        return self.mdm.program.serial_cost(length)
+        return self.mdm.serial_cost(length)
 
 
 def build_pram_mdm(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],

@@ -190,12 +190,14 @@ def build_step_network(prog: CompiledProgram, lay: Layout, base: dict[str, int],
     is_writeish = or_(is_in, is_wv)
     read_val = fetch((is_writeish, key_addr), (1, read_addr), tok, "rightmost", 0).named("read")
 
-    result = choose(op, [imm, ra, alu.un, alu.bin, read_val], 0)
-    result_c = clip(result, wlo - 1, whi + 1).named("result")
+    # A loaded value is a memory value, always inside the word: only computed values can
+    # overflow, so the overflow test does not need the read (keeps the fault flag read-free).
+    computed_val = clip(choose(op, [imm, ra, alu.un, alu.bin], 0), wlo - 1, whi + 1)
+    result_c = where(is_op["LOAD"], read_val, computed_val).named("result")
     writes_reg = and_(run, le(op, OP_CODES["LOAD"]))
     arith_fault = and_(run, or_(and_(is_op["UN"], alu.un_fault), and_(is_op["BIN"], alu.bin_fault)))
-    overflow = and_(writes_reg, not_(arith_fault),
-                    or_(lt(result_c, wlo), gt(result_c, whi)))
+    overflow = and_(writes_reg, not_(arith_fault), not_(is_op["LOAD"]),
+                    or_(lt(computed_val, wlo), gt(computed_val, whi)))
 
     # ---- 6. the block's writes under the memory model ---------------------------------------
     store = and_(run, is_op["STORE"], in_bounds)

@@ -40,6 +40,7 @@ class _StaticIndex:
     spans: tuple[int, ...]
     order: np.ndarray               # positions sorted by (composite, position)
     sorted_code: np.ndarray         # composite codes in that order
+    identity: bool = False          # the composite is the position itself (order = arange)
 
 
 def _factorize(cols_k: list[np.ndarray], cols_q: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -80,6 +81,14 @@ class RestrictedEvaluator:
                     f"{node.selector.predicates}")
         self._ancestors: dict[tuple[int, ...], list[Seq]] = {}
         self._indexes: dict[tuple[int, ...], _StaticIndex] = {}
+        # Per evaluate() call: values already computed, per position set (keyed by the set's id;
+        # the sets are kept alive in _alive so ids stay unique) -- heads sharing keys (e.g. the
+        # block's write addresses) compute them once.
+        self._memo: dict[int, dict[int, np.ndarray]] = {}
+        self._prepared: dict[int, object] = {}
+        self._consts: dict[tuple[int, int], np.ndarray] = {}
+        self._alive: list[np.ndarray] = []
+        self._cand_cache: dict[tuple[tuple[int, ...], bytes], tuple[np.ndarray, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ structure
     def _needed(self, targets: list[Seq]) -> list[Seq]:
@@ -117,8 +126,9 @@ class RestrictedEvaluator:
             code = np.zeros(self.length, dtype=np.int64)
             for c, lo, span in zip(cols, lows, spans, strict=True):
                 code = code * span + (c - lo)
-            order = np.argsort(code, kind="stable")
-            self._indexes[key] = _StaticIndex(comps, lows, spans, order, code[order])
+            identity = bool(np.array_equal(code, everywhere - lows[0])) if len(comps) == 1 else False
+            order = everywhere if identity else np.argsort(code, kind="stable")
+            self._indexes[key] = _StaticIndex(comps, lows, spans, order, code[order], identity)
         return self._indexes[key]
 
     # ------------------------------------------------------------------ evaluation
@@ -131,21 +141,47 @@ class RestrictedEvaluator:
         names = tuple(self.program.outputs) if names is None else names
         targets = [self.program.outputs[n] for n in names]
         pos = np.asarray(positions, dtype=np.int64)
-        vals = self._eval(pos, targets, canvas)
+        self._memo, self._alive, self._cand_cache = {}, [], {}
+        try:
+            vals = self._eval(pos, targets, canvas)
+        finally:
+            memo_free = self._memo
+            self._memo, self._alive, self._cand_cache = {}, [], {}
+            self._consts = {}
+            del memo_free
         return {n: vals[self.program.outputs[n].uid] for n in names}
 
     def _eval(self, pos: np.ndarray, targets: list[Seq],
               canvas: np.ndarray | None) -> dict[int, np.ndarray]:
-        vals: dict[int, np.ndarray] = {}
+        if canvas is None:  # static evaluation (cached separately, no memo)
+            vals: dict[int, np.ndarray] = {}
+        else:
+            self._alive.append(pos)
+            vals = self._memo.setdefault(id(pos), {})
         for node in self._needed(targets):
+            if node.uid in vals:
+                continue
             if isinstance(node, Source):
                 vals[node.uid] = self._source(node, pos, canvas)
             elif isinstance(node, Elementwise):
-                out = PRIMITIVES[node.prim].compute([vals[a.uid] for a in node.args], node.params)
-                vals[node.uid] = np.broadcast_to(np.asarray(out, dtype=np.int64), pos.shape)
+                out = np.asarray(self._compute(node, [vals[a.uid] for a in node.args]),
+                                 dtype=np.int64)
+                if out.shape != pos.shape:
+                    out = np.broadcast_to(out, pos.shape)
+                vals[node.uid] = out
             elif isinstance(node, Aggregate):
                 vals[node.uid] = self._attend(node, pos, vals, canvas)
         return vals
+
+    def _compute(self, node: Elementwise, args: list[np.ndarray]) -> np.ndarray:
+        """The primitive's own numpy semantics (its prepared form when it has one)."""
+        prim = PRIMITIVES[node.prim]
+        prepare = getattr(prim, "prepare", None)
+        if prepare is None:
+            return prim.compute(args, node.params)
+        if node.uid not in self._prepared:
+            self._prepared[node.uid] = prepare(node.params, len(args))
+        return prim.compute_prepared(args, self._prepared[node.uid])
 
     def _source(self, node: Source, pos: np.ndarray, canvas: np.ndarray | None) -> np.ndarray:
         if node.kind == "tokens":
@@ -154,52 +190,95 @@ class RestrictedEvaluator:
             return canvas[pos]
         if node.kind == "indices":
             return pos
-        if node.kind == "length":
-            return np.full(pos.shape, self.length, dtype=np.int64)
-        return np.full(pos.shape, node.lo, dtype=np.int64)
+        value = self.length if node.kind == "length" else node.lo
+        key = (int(value), pos.shape[0])
+        arr = self._consts.get(key)
+        if arr is None:  # one read-only array per (constant, length): constants are biases
+            arr = np.full(pos.shape, value, dtype=np.int64)
+            arr.flags.writeable = False
+            self._consts[key] = arr
+        return arr
 
-    def _candidates(self, node: Aggregate, qvals: list[np.ndarray]
-                    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """Candidate key positions, their static code, and each query's static code (-1: none)."""
-        index = self._static_index(node)
-        if index is None:
-            return np.arange(self.length, dtype=np.int64), None, None
-        qcode = np.zeros(qvals[0].shape[0], dtype=np.int64)
-        valid = np.ones(qvals[0].shape[0], dtype=bool)
+    def _query_ranges(self, index: _StaticIndex, qvals: list[np.ndarray]
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each query's static code (-1: matches nothing) and its range in the static order."""
+        nq = qvals[0].shape[0]
+        qcode = np.zeros(nq, dtype=np.int64)
+        valid = np.ones(nq, dtype=bool)
         for i, lo, span in zip(index.comps, index.lows, index.spans, strict=True):
             q = qvals[i] - lo
             valid &= (q >= 0) & (q < span)
             qcode = qcode * span + np.clip(q, 0, span - 1)
         qcode = np.where(valid, qcode, -1)
-        wanted = np.unique(qcode[valid])
+        if index.identity:  # the key is the position itself: code c sits at order[c]
+            left = np.where(valid, qcode, 0)
+            return qcode, left, left + valid
+        left = np.searchsorted(index.sorted_code, qcode, "left")
+        right = np.where(valid, np.searchsorted(index.sorted_code, qcode, "right"), left)
+        return qcode, left, right
+
+    def _candidates(self, node: Aggregate, index: _StaticIndex, qcode: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate key positions (union of the queries' static ranges) and their codes."""
+        wanted = np.unique(qcode[qcode >= 0])
+        ckey = (tuple(node.selector.keys[i].uid for i in index.comps), wanted.tobytes())
+        if ckey in self._cand_cache:  # same candidates as an earlier head: same array object
+            return self._cand_cache[ckey]
         left = np.searchsorted(index.sorted_code, wanted, "left")
         right = np.searchsorted(index.sorted_code, wanted, "right")
         sizes = right - left
         total = int(sizes.sum())
         starts = np.repeat(left - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
         flat = np.arange(total, dtype=np.int64) + starts
-        return index.order[flat], index.sorted_code[flat], qcode
+        self._cand_cache[ckey] = (index.order[flat], index.sorted_code[flat])
+        return self._cand_cache[ckey]
 
     def _attend(self, node: Aggregate, pos: np.ndarray, vals: dict[int, np.ndarray],
                 canvas: np.ndarray | None) -> np.ndarray:
         sel = node.selector
         qvals = [vals[q.uid] for q in sel.queries]
-        cand, cand_code, qcode = self._candidates(node, qvals)
+        nq = pos.shape[0]
+        out = np.full(nq, node.default, dtype=np.int64)
         dyn = [i for i, k in enumerate(sel.keys) if not self.static[k.uid]]
-        wanted = [sel.keys[i] for i in dyn] + ([] if node.mode == "count" else [node.values])
-        kv = self._eval(cand, wanted, canvas) if wanted and cand.size else {}
-        cols_k = [kv[sel.keys[i].uid] for i in dyn] if cand.size else [
-            np.zeros(0, np.int64) for _ in dyn]
+        index = self._static_index(node)
+        if index is not None and not dyn and node.mode in ("leftmost", "rightmost", "count"):
+            # Static keys only: each query's matches are exactly its range in the static order
+            # (positions ascending inside a range), so the extreme match is read off directly.
+            _, left, right = self._query_ranges(index, qvals)
+            cnt = right - left
+            hit = cnt > 0
+            if node.mode == "count":
+                return np.where(hit, cnt, node.default).astype(np.int64)
+            at = index.order[(left if node.mode == "leftmost" else right - 1)[hit]]
+            out[hit] = self._eval(at, [node.values], canvas)[node.values.uid]
+            return out
+        if index is None:
+            cand, cand_code, qcode = np.arange(self.length, dtype=np.int64), None, None
+        else:
+            qcode, _, _ = self._query_ranges(index, qvals)
+            cand, cand_code = self._candidates(node, index, qcode)
+        if cand.size == 0 or nq == 0:
+            return out
+        cols_k = [self._eval(cand, [sel.keys[i]], canvas)[sel.keys[i].uid] for i in dyn]
         cols_q = [qvals[i] for i in dyn]
+        # Keep only keys whose token-dependent parts equal some query's (cheap: searchsorted
+        # against the few distinct query values), then join the survivors exactly.
+        keep = np.ones(cand.size, dtype=bool)
+        for ck, cq in zip(cols_k, cols_q, strict=True):
+            uq = np.unique(cq)
+            j = np.clip(np.searchsorted(uq, ck), 0, uq.size - 1)
+            keep &= uq[j] == ck
+        if not keep.all():
+            cand = cand[keep]
+            cols_k = [c[keep] for c in cols_k]
+            cand_code = None if cand_code is None else cand_code[keep]
+        if cand.size == 0:
+            return out
         if cand_code is not None:
             cols_k = [cand_code] + cols_k
             cols_q = [qcode] + cols_q  # type: ignore[list-item]
-        nq = pos.shape[0]
-        out = np.full(nq, node.default, dtype=np.int64)
-        if cand.size == 0 or nq == 0:
-            return out
         code_k, code_q = _factorize(cols_k, cols_q)
-        if cand_code is not None:  # queries whose static part matches nothing
+        if qcode is not None:  # queries whose static part matches nothing
             code_q = np.where(qcode >= 0, code_q, -1)
         order = np.lexsort((cand, code_k))
         sk = code_k[order]
@@ -209,7 +288,8 @@ class RestrictedEvaluator:
         cnt = hi - lo
         if node.mode == "count":
             return np.where(hit, cnt, node.default).astype(np.int64)
-        v = np.asarray(kv[node.values.uid], dtype=np.int64)[order]
+        v = np.asarray(self._eval(cand, [node.values], canvas)[node.values.uid],
+                       dtype=np.int64)[order]
         if node.mode == "leftmost":
             out[hit] = v[lo[hit]]
         elif node.mode == "rightmost":
