@@ -126,7 +126,7 @@ class RestrictedEvaluator:
             code = np.zeros(self.length, dtype=np.int64)
             for c, lo, span in zip(cols, lows, spans, strict=True):
                 code = code * span + (c - lo)
-            identity = bool(np.array_equal(code, everywhere - lows[0])) if len(comps) == 1 else False
+            identity = len(comps) == 1 and bool(np.array_equal(code, everywhere - lows[0]))
             order = everywhere if identity else np.argsort(code, kind="stable")
             self._indexes[key] = _StaticIndex(comps, lows, spans, order, code[order], identity)
         return self._indexes[key]
