@@ -134,13 +134,14 @@ def _two_sided_batch(arr: np.ndarray, k: int) -> np.ndarray:
 
 
 def _one_sided_batch(arr: np.ndarray, k: int) -> np.ndarray:
-    step = np.where(arr < k, 1, -1)
+    step = np.where(arr < k, 1, -1).astype(np.int32)
     depth_after = np.cumsum(step, axis=1)
-    shape_ok = (depth_after.min(axis=1) >= 0) & (depth_after[:, -1] == 0)
-    level = np.where(step > 0, depth_after, depth_after + 1)
-    # a row with a bad shape gets garbage pairs; it is rejected by shape_ok anyway
+    result = (depth_after.min(axis=1) >= 0) & (depth_after[:, -1] == 0)
+    rows = np.flatnonzero(result)  # only balanced shapes need the (costlier) type matching
+    sub, depth_sub = arr[rows], depth_after[rows]
+    level = np.where(step[rows] > 0, depth_sub, depth_sub + 1)
     order = np.argsort(level, axis=1, kind="stable")
-    firsts = np.take_along_axis(arr, order[:, 0::2], axis=1)
-    seconds = np.take_along_axis(arr, order[:, 1::2], axis=1)
-    types_ok = np.all((firsts < k) & (seconds == firsts + k), axis=1)
-    return shape_ok & types_ok
+    firsts = np.take_along_axis(sub, order[:, 0::2], axis=1)
+    seconds = np.take_along_axis(sub, order[:, 1::2], axis=1)
+    result[rows] = np.all((firsts < k) & (seconds == firsts + k), axis=1)
+    return result

@@ -21,10 +21,13 @@ _A_INV = np.array([[1, -2], [0, 1]], dtype=np.int64)
 
 
 def all_words(k: int, length: int) -> np.ndarray:
+    """All (2k)^length words in lexicographic id order, as an (N, length) int8 array."""
     d = 2 * k
-    codes = np.arange(d**length, dtype=np.int64)
-    powers = d ** np.arange(length - 1, -1, -1, dtype=np.int64)
-    return (codes[:, None] // powers[None, :]) % d
+    out = np.empty((d**length, length), dtype=np.int8)
+    letters = np.arange(d, dtype=np.int8)
+    for j in range(length):  # column j cycles through the letters in blocks of d^(length-1-j)
+        out[:, j] = np.tile(np.repeat(letters, d ** (length - 1 - j)), d**j)
+    return out
 
 
 def generator_matrices(k: int) -> np.ndarray:
@@ -61,7 +64,18 @@ def free_group_identity(words: np.ndarray, k: int) -> np.ndarray:
 
 
 def one_sided_batch(words: np.ndarray, k: int) -> np.ndarray:
-    """Boolean per row: properly nested (openers 0..k-1, closer of type t is t + k)."""
+    """Boolean per row: properly nested (openers 0..k-1, closer of type t is t + k).
+
+    The stack machine runs only on rows whose opener/closer counts balance (a cheap necessary
+    condition), which keeps the brute force over 10^6 words fast."""
+    words = np.asarray(words, dtype=np.int64)
+    result = np.zeros(words.shape[0], dtype=bool)
+    balanced = np.flatnonzero((words < k).sum(axis=1) * 2 == words.shape[1])
+    result[balanced] = _stack_machine(words[balanced], k)
+    return result
+
+
+def _stack_machine(words: np.ndarray, k: int) -> np.ndarray:
     b, n = words.shape
     stack = np.zeros((b, n + 1), dtype=np.int64)
     height = np.zeros(b, dtype=np.int64)
