@@ -127,7 +127,9 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     rec_base = E("sub", code, fld)  # code of HEAD_p (for record tokens)
 
     # ---------------------------------------------------------------- own processor's state
-    ctrl = _lookup(code, E("add", rec_base, FIELD_CTRL), val).named("ctrl")
+    # The clock asks for processor 0's control token (it stops when processor 0 is DONE).
+    ctrl_q = E("where", is_clock, L.ctrl(0), E("add", rec_base, FIELD_CTRL))
+    ctrl = _lookup(code, ctrl_q, val).named("ctrl")
     pc = E("floordiv", ctrl, 4).named("pc")
     mode = E("mod", ctrl, 4).named("mode")
     run = E("eq", mode, MODE_RUN).named("run")
@@ -216,11 +218,12 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         ctrl_run = E("where", is_op("HALT"), E("add", E("mul", pc, 4), MODE_DONE), ctrl_run)
 
     # Processor 0's state, broadcast to everybody (FORK, JOIN release, halting).
-    ctrl0 = _lookup(code, _c(L.ctrl(0)), val).named("ctrl0")
-    mode0 = E("mod", ctrl0, 4)
-    halted = E("eq", mode0, MODE_DONE).named("halted")
+    # Halting is read at the clock, whose ``ctrl`` is processor 0's.
+    halted = E("eq", mode, MODE_DONE).named("halted")
     new_reg_extra = None
     if parallel:
+        ctrl0 = _lookup(code, _c(L.ctrl(0)), val).named("ctrl0")
+        mode0 = E("mod", ctrl0, 4)
         pc0 = E("floordiv", ctrl0, 4)
         op0 = _table(pc0, [OPCODE[i.op] for i in ins])
         lo = _lookup(code, E("add", _table(pc0, [FIELD_REG0 + a for a in reg_a], FIELD_REG0),
@@ -275,12 +278,18 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         wq = E("where", is_cell, code, E("where", storing, addr, -3)).named("write_query")
         sel = select(wkey, wq, "==")
         model = prog.model
-        nwrites = aggregate(sel, _c(1), "count", default=0).named("n_writes")
-        written = E("ge", nwrites, 1)
         alone = L.processors == 1  # one processor: no concurrent access is possible
         agg_mode = {MemoryModel.CRCW_ARBITRARY: "rightmost", MemoryModel.CRCW_SUM: "sum",
                     MemoryModel.CRCW_MIN: "min", MemoryModel.CRCW_MAX: "max"}.get(model, "leftmost")
-        wval = aggregate(sel, rb, agg_mode, default=0).named("write_value")
+        if agg_mode == "sum" or (model.exclusive_write and not alone):
+            # A sum cannot signal "no writer" by its value; EREW/CREW need the count anyway.
+            nwrites = aggregate(sel, _c(1), "count", default=0).named("n_writes")
+            written = E("ge", nwrites, 1)
+            wval = aggregate(sel, rb, agg_mode, default=0).named("write_value")
+        else:
+            # No writer = the default, a value no register can hold (saves one head).
+            wval = aggregate(sel, rb, agg_mode, default=VMAX + 1).named("write_value")
+            written = E("ne", wval, VMAX + 1)
         if alone:
             pass
         elif model.exclusive_write:
