@@ -124,3 +124,22 @@ def test_bad_parameters() -> None:
         DyckAPMDM(2, True, target_length=-1)
     with pytest.raises(UsageError):
         DyckAPMDM(2).run(None)  # type: ignore[arg-type]
+
+
+def test_mask_only_scheme_counterexample_from_the_docs() -> None:
+    """docs/theorem5.md: without the [P] marker, 'fill a lone mask with the inverse of its left
+    neighbour' applied to a freshly inserted mask can leave the language."""
+    from simulators.grammars import DyckLanguage
+    from simulators.processes import apmdm_transition
+
+    lay = DyckLayout(2)
+    lang = DyckLanguage("two-sided-dyck", k=2)
+    word = lang.parse("a1 a2 A2 A1")
+    assert lang.is_member(word)
+    canvas = np.array([lay.bos, 0, lay.mask, 1, lay.mask, 3, 2])  # a1 and a2 inserted a mask
+    is_mask = canvas == lay.mask
+    y = np.where(is_mask, (np.roll(canvas, 1) + 2) % 4, canvas)
+    zeros = np.zeros(canvas.size, dtype=bool)
+    out = apmdm_transition(canvas, y, zeros, zeros, zeros, mask=lay.mask)
+    assert lang.render(out[1:]) == "a1 A1 a2 A2 A2 A1"
+    assert not lang.is_member(out[1:])
