@@ -34,8 +34,9 @@ from simulators.errors import ShapeError, UsageError
 #: Largest MDM context the wrapper accepts (an explicit limit: the tagged vocabulary has
 #: V*(S+1)+1 ids and the dense reference path costs O(S'^2) per step).
 MAX_CONTEXT = 1 << 16
-#: Largest MDM vocabulary (id range) the wrapper accepts; V*(S+1) must stay far below 2^62.
-MAX_VOCAB = 1 << 24
+#: Largest Masked-ARM id the wrapper accepts: V*(S+1) must be exact in the encoder language
+#: (whose values are limited to |v| <= 2^53 - 1, see simulators.encoder.intervals).
+MAX_TAGGED_ID = (1 << 53) - 1
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ class MaskedArmLayout:
     def __post_init__(self) -> None:
         if not 1 <= self.context <= MAX_CONTEXT:
             raise UsageError(f"context must be in 1..{MAX_CONTEXT}, got {self.context}")
-        if not 2 <= self.vocab_size <= MAX_VOCAB:
-            raise UsageError(f"the MDM vocabulary must have 2..{MAX_VOCAB} ids, got "
-                             f"{self.vocab_size}")
+        if self.vocab_size < 2:
+            raise UsageError(f"the MDM vocabulary must have >= 2 ids, got {self.vocab_size}")
+        if self.vocab_size * (self.context + 1) > MAX_TAGGED_ID:
+            raise UsageError(f"V*(S+1) = {self.vocab_size}*{self.context + 1} tagged ids exceed "
+                             f"the exact limit {MAX_TAGGED_ID} of the encoder language")
         if not self.id_lo <= self.mdm_mask <= self.id_hi:
             raise UsageError(f"mask id {self.mdm_mask} is outside {self.id_lo}..{self.id_hi}")
 

@@ -16,12 +16,23 @@ from constructions.masked_arm.layout import MaskedArmLayout
 from simulators.errors import UsageError
 from simulators.processes import BaseVocab, IntVocab
 
+#: Most names :meth:`TaggedVocab.to_dict` lists (a trace JSON of a bigger vocabulary is refused).
+MAX_LISTED_NAMES = 1 << 20
+
 
 def mdm_id_range(vocab: BaseVocab) -> tuple[int, int]:
     """The id range ``lo..hi`` of an MDM vocabulary (IntVocab ids may start below 0)."""
     if isinstance(vocab, IntVocab):
         return vocab.lo, vocab.hi + len(vocab.specials)
     return 0, len(vocab) - 1
+
+
+def _is_name(vocab: BaseVocab, name: str) -> bool:
+    try:
+        vocab.id(name)
+    except UsageError:
+        return False
+    return True
 
 
 class TaggedVocab(BaseVocab):
@@ -33,9 +44,8 @@ class TaggedVocab(BaseVocab):
         self.mask_id = layout.mask_id
         self.bos_id = None
         self.eos_id = None
-        mdm_names = {mdm_vocab.name(t) for t in range(layout.id_lo, layout.id_hi + 1)}
         mask = "[M*]"
-        while mask in mdm_names:  # never clash with an MDM token name
+        while _is_name(mdm_vocab, mask):  # never clash with an MDM token name
             mask = mask[:-1] + "*]"
         self._mask_name = mask
 
@@ -72,6 +82,10 @@ class TaggedVocab(BaseVocab):
         return (ids >= 0) & (ids < len(self))
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain "names" vocabulary (so traces round-trip through JSON as a ``Vocab``)."""
+        """A plain "names" vocabulary (so traces round-trip through JSON as a ``Vocab``); lists
+        every name, so only for small vocabularies (refused beyond ``MAX_LISTED_NAMES``)."""
+        if len(self) > MAX_LISTED_NAMES:
+            raise UsageError(f"the Masked-ARM vocabulary has {len(self)} tokens; listing more "
+                             f"than {MAX_LISTED_NAMES} names is refused")
         names = [self.name(i) for i in range(len(self))]
         return {"kind": "names", "names": names, "mask": self._mask_name, "bos": None, "eos": None}
