@@ -77,5 +77,6 @@ def fault_error(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> Runti
     prev_pc = (int(decode_block(lay, canvas, t - 1).pc[who[0]]) if t > 1 else 0)
     line = prog.instructions[prev_pc].line if 0 <= prev_pc < len(prog.instructions) else None
     loc = SourceLocation(prog.file, line, None, prog.source_line(line) if line else None)
-    return RuntimeFault(f"step {t}: processor(s) {', '.join(str(int(p)) for p in who[:8])}: "
+    cls = BoundExceeded if kind == 6 else RuntimeFault
+    return cls(f"step {t}: processor(s) {', '.join(str(int(p)) for p in who[:8])}: "
                         f"{FAULT_KINDS.get(kind, 'fault')} (simulated by the Theorem-1 MDM)", loc)
