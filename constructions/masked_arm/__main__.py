@@ -1,8 +1,9 @@
-"""``python -m constructions.masked_arm demo``: watch an any-order MDM re-run as a Masked-ARM.
+"""``python -m constructions.masked_arm {demo,prefix-sum}``: an any-order MDM as a Masked-ARM.
 
-Draws a random one-token-per-step MDM program (see :mod:`.example_policies`), runs it as an MDM
-and through the Theorem 3 wrapper as a Masked-ARM, prints both traces and the figures the theorem
-reports (extra depth, extra context). Exit status 0 when the two final canvases agree, 1 when not,
+``demo`` draws a random one-token-per-step MDM program (see :mod:`.example_policies`);
+``prefix-sum --input 3,1,4,1 --order 3,1,0,2`` is the worked example of docs/theorem3.md. Both
+run the MDM and, through the Theorem 3 wrapper, the Masked-ARM, print both traces and the figures
+the theorem reports (extra depth, extra context). Exit status 0 when the runs agree, 1 when not,
 2 on bad usage.
 """
 
@@ -18,14 +19,16 @@ import numpy as np
 from constructions.masked_arm.example_policies import (
     ORDERS,
     example_vocab,
+    prefix_sum_mdm_program,
     random_initial_canvas,
     random_mdm_program,
 )
 from constructions.masked_arm.layout import MAX_CONTEXT
 from constructions.masked_arm.simulate import simulate
 from simulators.cli_support import run_main
+from simulators.encoder import Program
 from simulators.errors import UsageError
-from simulators.processes import render_trace, trace_to_text
+from simulators.processes import BaseVocab, IntVocab, render_trace, trace_to_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +50,23 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the summary as JSON")
     d.add_argument("--show", action="store_true", help="render both traces with rich")
     d.add_argument("--dump", action="store_true", help="also list the Masked-ARM program")
+    ps = sub.add_parser("prefix-sum", help="the worked example: prefix sums in any order")
+    ps.add_argument("--input", default="3,1,4,1", help="comma-separated values 0..9")
+    ps.add_argument("--order", default=None,
+                    help="fill order of the output cells, e.g. 3,1,0,2 (default: right to left)")
+    for q in (ps,):
+        q.add_argument("--no-readout", action="store_true", help="omit the read-out region")
+        q.add_argument("--json", action="store_true", help="print the summary as JSON")
+        q.add_argument("--show", action="store_true", help="render both traces with rich")
+        q.add_argument("--dump", action="store_true", help="also list the Masked-ARM program")
     return p
+
+
+def _int_list(text: str, option: str) -> list[int]:
+    items = [t.strip() for t in text.split(",")] if text.strip() else []
+    if not items or not all(t.isdigit() and t.isascii() and len(t) <= 6 for t in items):
+        raise UsageError(f"{option} must be comma-separated non-negative integers, got {text!r}")
+    return [int(t) for t in items]
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -61,6 +80,22 @@ def _demo(args: argparse.Namespace) -> int:
     program = random_mdm_program(vocab, args.context, args.seed, order=args.order)
     rng = np.random.default_rng(args.seed)
     x0 = random_initial_canvas(vocab, args.context, rng, mask_fraction=args.mask_fraction)
+    return _report(program, vocab, x0, args)
+
+
+def _prefix_sum(args: argparse.Namespace) -> int:
+    values = _int_list(args.input, "--input")
+    n = len(values)
+    if n > 16 or max(values) > 9:
+        raise UsageError("--input takes at most 16 values, each in 0..9")
+    order = list(range(n - 1, -1, -1)) if args.order is None else _int_list(args.order, "--order")
+    vocab = IntVocab(0, 9 * n)
+    program = prefix_sum_mdm_program(n, order, vocab)
+    x0 = np.array(values + [vocab.mask_id] * n, dtype=np.int64)
+    return _report(program, vocab, x0, args)
+
+
+def _report(program: Program, vocab: BaseVocab, x0: np.ndarray, args: argparse.Namespace) -> int:
     result = simulate(program, vocab, x0, readout=not args.no_readout)
     summary = {"program": program.name, **result.summary(),
                "mdm_final": vocab.render(result.mdm_final),
@@ -85,7 +120,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _demo(args)
+    return _demo(args) if args.command == "demo" else _prefix_sum(args)
 
 
 if __name__ == "__main__":

@@ -115,3 +115,25 @@ def random_initial_canvas(vocab: Vocab | IntVocab, context: int, rng: np.random.
     out = rng.choice(plain, size=context)
     out[rng.random(context) < mask_fraction] = vocab.mask_id
     return out.astype(np.int64)
+
+
+def prefix_sum_mdm_program(n: int, order: list[int], vocab: IntVocab) -> Program:
+    """The worked example of docs/theorem3.md: an MDM for prefix sums, any fill order.
+
+    Canvas: ``a_0 .. a_{n-1}`` then ``n`` masks; output cell ``n + j`` gets ``a_0 + .. + a_j``
+    (one attention head summing the input cells ``i <= j``). The cells are filled one per step in
+    the order ``order`` (a permutation of ``0..n-1``, output cells by index).
+    """
+    if sorted(order) != list(range(n)):
+        raise UsageError(f"order must be a permutation of 0..{n - 1}, got {order}")
+    tok = tokens(vocab.lo, vocab.mask_id).named("tok")
+    idx = indices().named("idx")
+    is_mask = ew("eq", tok, vocab.mask_id).named("is_mask")
+    upto = ew("sub", idx, n).named("j")
+    total = aggregate(select((idx, idx), (upto, n), ("<=", "<")), tok, "sum", default=0)
+    token = ew("clip", total, lo=vocab.lo, hi=vocab.hi).named("token")
+    rank = {n + cell: r for r, cell in enumerate(order)}
+    prio = ew("table", idx, table=rank, default=n).named("priority")
+    least = aggregate(select(is_mask, 1, "=="), prio, "min", default=n).named("least")
+    fill = ew("and", is_mask, ew("eq", prio, least)).named("fill")
+    return Program({"token": token, "fill": fill}, max_length=2 * n, name=f"prefix_sum(n={n})")

@@ -7,11 +7,13 @@ import json
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from constructions.masked_arm import EXTRA_DEPTH_BOUND, build_masked_arm
 from constructions.masked_arm.__main__ import main
 from constructions.masked_arm.example_policies import (
     example_vocab,
+    prefix_sum_mdm_program,
     random_initial_canvas,
     random_mdm_program,
 )
@@ -19,7 +21,7 @@ from constructions.masked_arm.simulate import simulate
 from simulators.cli_support import run_main
 from simulators.encoder import Program, const, ew, indices, tokens
 from simulators.errors import EncoderProgramError
-from simulators.processes import HaltReason
+from simulators.processes import HaltReason, IntVocab
 from tests.constructions.masked_arm_policies import lifted_mdm_cases
 
 
@@ -111,3 +113,28 @@ def test_cli_demo_text_and_usage_errors(capsys):
     assert run_main(main, ["demo", "--mask-fraction", "2"]) == 2
     assert run_main(main, ["nonsense"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_cli_prefix_sum_worked_example(capsys):
+    assert run_main(main, ["prefix-sum", "--input", "3,1,4,1", "--order", "3,1,0,2",
+                           "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["masked_arm_final"] == "3 1 4 1 3 4 8 9"    # 3, 3+1, 3+1+4, 3+1+4+1
+    assert out["mdm_steps"] == 4 and out["masked_arm_steps"] == 4 + 8
+    assert run_main(main, ["prefix-sum", "--input", "3,x"]) == 2
+    assert run_main(main, ["prefix-sum", "--input", "1,2", "--order", "0,0"]) == 2
+
+
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_prefix_sum_masked_arm_matches_cumsum_in_every_order(values, rnd):
+    n = len(values)
+    order = list(range(n))
+    rnd.shuffle(order)
+    vocab = IntVocab(0, 9 * n)
+    program = prefix_sum_mdm_program(n, order, vocab)
+    result = simulate(program, vocab, np.array(values + [vocab.mask_id] * n))
+    assert result.masked_arm_final[n:].tolist() == np.cumsum(values).tolist()
+    assert result.same_final and result.lockstep_ok
+    # the log lists the output cells in the MDM's order
+    pos, _ = result.machine.layout.log_of(result.masked_arm.final)
+    assert (pos - n).tolist() == order
