@@ -128,7 +128,7 @@ class Layout:
     def initial_canvas(self, memory: np.ndarray, input_addresses: np.ndarray) -> np.ndarray:
         """Clock, then every processor record (processor 0 RUN at pc 0, the others IDLE, all
         registers 0), then the input cells in address order -- the memory in use at step 0."""
-        P, R = self.processors, self.registers
+        P = self.processors
         codes = [np.array([CLOCK_CODE])]
         values = [np.array([0])]
         rec_codes = 1 + np.arange(P * self.record)
@@ -141,7 +141,6 @@ class Layout:
         addrs = np.asarray(input_addresses, dtype=np.int64)
         codes.append(self.cell_base + addrs)
         values.append(np.asarray(memory, dtype=np.int64)[addrs])
-        del R
         return self.pack(np.concatenate(codes), np.concatenate(values))
 
 

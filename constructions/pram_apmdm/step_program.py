@@ -133,7 +133,6 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     pc = E("floordiv", ctrl, 4).named("pc")
     mode = E("mod", ctrl, 4).named("mode")
     run = E("eq", mode, MODE_RUN).named("run")
-    npc = len(ins)
     op = _table(pc, [OPCODE[i.op] for i in ins]).named("op")
 
     def is_op(name: str) -> Seq:
@@ -348,5 +347,4 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
                "insert": insert.named("insert"), "delete": delete.named("delete"),
                "fault": fault.named("fault")}
     program = Program(outputs, max_length=max_length, name=f"thm4:{prog.name}")
-    del npc
     return StepProgram(program, layout, word_lo, word_hi)
