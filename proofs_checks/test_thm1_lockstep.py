@@ -15,9 +15,22 @@ from constructions.pram_mdm import PramMDM, build_pram_mdm, decode_block, run_bu
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_RUN, NO_WRITE
 from proofs_checks.pram_strategies import PramCase, pram_cases
 from proofs_checks.report import record
-from simulators.pram import load_program, run
+from simulators.pram import compile_source, load_program, run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pram"
+# Small enough that filling one token per step (S - n_in steps) stays quick; T(n) is tight.
+TINY = """program tiny
+model CREW
+input A[n]
+output A
+processors n
+time 15
+begin
+  for i in 0 .. n - 1 pardo
+    A[i] := A[i] + A[(i + 1) % n]
+  end
+end
+"""
 
 
 def assert_lockstep(mdm: PramMDM, inputs: dict, params: dict | None = None) -> int:
@@ -71,8 +84,8 @@ def test_thm1_lockstep_random_programs(case: PramCase) -> None:
 def test_thm1_one_token_per_step_gives_the_same_canvas() -> None:
     """The one-token-per-step option (for Theorem 3) fills one position per step, in order, and
     ends on the same canvas as the block-parallel MDM."""
-    prog = load_program(str(EXAMPLES / "sum.pram"))
-    inputs = {"A": [3, 1, 4]}
+    prog = compile_source(TINY, "<tiny>")
+    inputs = {"A": [3]}
     block = run_built(build_pram_mdm(prog, inputs))
     single = build_pram_mdm(prog, inputs, one_token_per_step=True)
     res = run_built(single)
