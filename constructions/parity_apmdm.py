@@ -87,7 +87,8 @@ class ParityPolicy:
         return APMDMDecision(y=x.copy(), remask=remask, insert=np.zeros(n, dtype=bool),
                              delete=delete)
 
-    def decide_batch(self, canvases: Sequence[np.ndarray]) -> list[APMDMDecision]:
+    def decide_batch(self, canvases: Sequence[np.ndarray],
+                     rng: np.random.Generator | None = None) -> list[APMDMDecision]:
         """One decision per canvas (for the lock-step runners of ``simulators.learned``)."""
         return [self(c) for c in canvases]
 

@@ -56,8 +56,13 @@ class _State:
 def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # type: ignore[no-untyped-def]
                       max_steps: int = 10_000, max_length: int = 100_000,
                       halt_on_eos: bool = True, halt_on_fixed_point: bool = True,
-                      ) -> list[RunOutcome]:
-    """Run ``policy.decide_batch`` on all ``canvases`` in lock-step with ``run_apmdm``'s rules."""
+                      rng: np.random.Generator | None = None) -> list[RunOutcome]:
+    """Run ``policy.decide_batch`` on all ``canvases`` in lock-step with ``run_apmdm``'s rules.
+
+    ``rng`` is handed to the policy (stochastic policies draw from it); with a deterministic
+    policy every canvas ends exactly as ``run_apmdm`` would end it.
+    """
+    rng = np.random.default_rng(0) if rng is None else rng
     max_steps, max_length = check_limit(max_steps, "max_steps"), check_limit(max_length,
                                                                              "max_length")
     st = _State(canvases, vocab)
@@ -74,7 +79,7 @@ def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  
                 live.append(k)
         if not live:
             return st.outcomes()
-        decisions = policy.decide_batch([st.cur[k] for k in live])
+        decisions = policy.decide_batch([st.cur[k] for k in live], rng)
         go, parts = [], []
         for k, dec in zip(live, decisions, strict=True):
             try:
@@ -122,7 +127,8 @@ def run_mdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # 
                 live.append(k)
         if not live:
             return st.outcomes()
-        for k, dec in zip(live, policy.decide_batch([st.cur[k] for k in live]), strict=True):
+        for k, dec in zip(live, policy.decide_batch([st.cur[k] for k in live], rng),
+                          strict=True):
             try:
                 nxt, _ = mdm_fill_step(st.cur[k], dec, vocab, rule, rng)
             except InvalidDecision as err:
@@ -133,9 +139,11 @@ def run_mdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # 
 
 
 def run_arm_batched(policy, prompts: Sequence[object], vocab: BaseVocab, *,  # type: ignore[no-untyped-def]
-                    max_length: int = 4096) -> list[RunOutcome]:
+                    max_length: int = 4096, rng: np.random.Generator | None = None,
+                    ) -> list[RunOutcome]:
     """Run ``policy.decide_batch`` on all ``prompts`` in lock-step with ``run_arm``'s rules."""
     max_length = check_limit(max_length, "max_length")
+    rng = np.random.default_rng(0) if rng is None else rng
     st = _State(prompts, vocab)
     while True:
         live = []
@@ -146,7 +154,8 @@ def run_arm_batched(policy, prompts: Sequence[object], vocab: BaseVocab, *,  # t
                 live.append(k)
         if not live:
             return st.outcomes()
-        for k, tok in zip(live, policy.decide_batch([st.cur[k] for k in live]), strict=True):
+        for k, tok in zip(live, policy.decide_batch([st.cur[k] for k in live], rng),
+                          strict=True):
             if tok == vocab.mask_id or not bool(vocab.contains(np.array([tok]))[0]):
                 st.finish(k, HaltReason.INVALID, f"step {st.steps[k] + 1}: bad token {tok}")
                 continue

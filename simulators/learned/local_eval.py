@@ -66,7 +66,8 @@ class LocalTableAPMDMPolicy:
         win = sliding_window_view(x[lo - self.radius : hi + self.radius], width)
         return win @ (self.base ** np.arange(width, dtype=np.int64))
 
-    def decide_batch(self, canvases: Sequence[np.ndarray]) -> list[APMDMDecision]:
+    def decide_batch(self, canvases: Sequence[np.ndarray],
+                     rng: np.random.Generator | None = None) -> list[APMDMDecision]:
         r, c = self.radius, self.clip
         xs = [np.asarray(x, dtype=np.int64) for x in canvases]
         long = [k for k, x in enumerate(xs) if len(x) >= c + 2 * r + 2]
@@ -91,4 +92,4 @@ class LocalTableAPMDMPolicy:
                               delete=g[:, 2] > 0) for t, g in zip(tok, ctrl, strict=True)]
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> APMDMDecision:
-        return self.decide_batch([np.asarray(canvas)])[0]
+        return self.decide_batch([np.asarray(canvas)], rng)[0]

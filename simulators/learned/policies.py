@@ -5,9 +5,12 @@ same engines and the same ``g`` (``simulators.processes.apmdm_transition``) as t
 constructions, so a learned policy can never use a different transition than the one its data
 came from (a known problem of the public release, PAPER.md section 3).
 
-Each wrapper also offers ``decide_batch(canvases)`` -- one forward pass for many canvases -- used
-by the lock-step runners in :mod:`simulators.learned.batched`. Decisions are greedy (argmax token,
-``sigmoid(logit) > 0.5`` per bit), so they do not consume the engine's ``rng``.
+Each wrapper also offers ``decide_batch(canvases, rng)`` -- one forward pass for many canvases --
+used by the lock-step runners in :mod:`simulators.learned.batched`. By default decisions are
+greedy (argmax token, ``sigmoid(logit) > 0.5`` per bit, PAPER.md section 1) and do not consume
+``rng``. With ``sample=True`` (a *stochastic* AP-MDM / ARM, e.g. the Theorem 5 generator) tokens
+are drawn from the softmax and each bit from Bernoulli(sigmoid(logit)), using the engine's ``rng``
+only -- never global random state.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ MAX_BATCH_TOKENS = 2_000_000
 class _Wrapper:
     """Shared machinery: padding, chunking by memory budget, device placement."""
 
-    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu") -> None:
+    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu", *,
+                 sample: bool = False) -> None:
+        self.sample = sample
         if model.cfg.vocab_size < len(vocab):
             raise UsageError(f"model has {model.cfg.vocab_size} token ids, vocabulary {len(vocab)}")
         self.model = model.eval().to(device)
@@ -60,8 +65,10 @@ class _Wrapper:
         return [order[i : i + step] for i in range(0, len(order), step)]
 
     @torch.inference_mode()
-    def forward_batch(self, canvases: Sequence[np.ndarray]) -> list[tuple[np.ndarray, ...]]:
-        """Per canvas: (argmax token, max probability, control logits (L, 3)) as numpy."""
+    def forward_batch(self, canvases: Sequence[np.ndarray], rng: np.random.Generator | None = None,
+                      ) -> list[tuple[np.ndarray, ...]]:
+        """Per canvas: (token, its probability, control logits (L, 3)) as numpy; the token is the
+        argmax, or a draw from the softmax (with ``rng``) when the wrapper samples."""
         lengths = np.array([len(c) for c in canvases], dtype=np.int64)
         results: list[tuple[np.ndarray, ...]] = [()] * len(canvases)
         for group in self._chunks(lengths):
@@ -76,25 +83,55 @@ class _Wrapper:
                                 enabled=self.device.type == "cuda"):
                 out: ModelOutput = self.model(t, valid)
             logits = out.token_logits.float() + self.allowed
-            prob, tok = torch.softmax(logits, -1).max(-1)
+            probs = torch.softmax(logits, -1)
+            prob, tok = probs.max(-1)
             ctrl = out.control_logits.float()
             tok_np, prob_np, ctrl_np = tok.cpu().numpy(), prob.cpu().numpy(), ctrl.cpu().numpy()
+            if self.sample:
+                tok_np, prob_np = _draw(probs.cpu().numpy(), _need_rng(rng))
             for row, k in enumerate(group):
                 n = lengths[k]
                 results[k] = (tok_np[row, :n], prob_np[row, :n], ctrl_np[row, :n])
         return results
 
 
-class LearnedAPMDMPolicy(_Wrapper):
-    """A network as an AP-MDM policy: ``y`` = argmax token, bits = ``logit > 0`` (tau = 0.5)."""
+def _need_rng(rng: np.random.Generator | None) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise UsageError("a sampling policy needs the engine's numpy Generator")
+    return rng
 
-    def decide_batch(self, canvases: Sequence[np.ndarray]) -> list[APMDMDecision]:
-        return [APMDMDecision(y=tok.astype(np.int64), remask=c[:, 0] > 0, insert=c[:, 1] > 0,
-                              delete=c[:, 2] > 0)
-                for tok, _, c in self.forward_batch(canvases)]
+
+def _draw(probs: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One categorical draw per position from (B, L, V) probabilities (inverse-CDF, vectorised)."""
+    cdf = np.cumsum(probs, axis=-1)
+    u = rng.random(probs.shape[:-1])[..., None] * cdf[..., -1:]
+    tok = np.minimum((cdf < u).sum(-1), probs.shape[-1] - 1)
+    return tok, np.take_along_axis(probs, tok[..., None], -1)[..., 0]
+
+
+def _bits(ctrl: np.ndarray, sample: bool, rng: np.random.Generator | None) -> np.ndarray:
+    """(L, 3) control bits: ``logit > 0`` (tau = 0.5) or Bernoulli(sigmoid(logit)) draws."""
+    if not sample:
+        return ctrl > 0
+    p = 1.0 / (1.0 + np.exp(-ctrl))
+    return _need_rng(rng).random(ctrl.shape) < p
+
+
+class LearnedAPMDMPolicy(_Wrapper):
+    """A network as an AP-MDM policy: ``y`` = argmax token, bits = ``logit > 0`` (tau = 0.5);
+    or, with ``sample=True``, drawn from the network's distributions."""
+
+    def decide_batch(self, canvases: Sequence[np.ndarray],
+                     rng: np.random.Generator | None = None) -> list[APMDMDecision]:
+        out = []
+        for tok, _, c in self.forward_batch(canvases, rng):
+            b = _bits(c, self.sample, rng)
+            out.append(APMDMDecision(y=tok.astype(np.int64), remask=b[:, 0], insert=b[:, 1],
+                                     delete=b[:, 2]))
+        return out
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> APMDMDecision:
-        return self.decide_batch([np.asarray(canvas)])[0]
+        return self.decide_batch([np.asarray(canvas)], rng)[0]
 
 
 class LearnedMDMPolicy(_Wrapper):
@@ -104,12 +141,13 @@ class LearnedMDMPolicy(_Wrapper):
 
     def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu", *,
                  learned_fill: bool = False) -> None:
-        super().__init__(model, vocab, device)
+        super().__init__(model, vocab, device)  # greedy: MDM decoding here is deterministic
         self.learned_fill = learned_fill
         # An MDM fills masks with real tokens: never propose the mask itself.
         self.allowed[vocab.mask_id] = float("-inf")
 
-    def decide_batch(self, canvases: Sequence[np.ndarray]) -> list[MDMDecision]:
+    def decide_batch(self, canvases: Sequence[np.ndarray],
+                     rng: np.random.Generator | None = None) -> list[MDMDecision]:
         out = []
         for canvas, (tok, prob, c) in zip(canvases, self.forward_batch(canvases), strict=True):
             is_mask = np.asarray(canvas) == self.vocab.mask_id
@@ -123,20 +161,22 @@ class LearnedMDMPolicy(_Wrapper):
         return out
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> MDMDecision:
-        return self.decide_batch([np.asarray(canvas)])[0]
+        return self.decide_batch([np.asarray(canvas)], rng)[0]
 
 
 class LearnedARMPolicy(_Wrapper):
     """A causal network as an ARM policy: the argmax token at the last position."""
 
-    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu") -> None:
+    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu", *,
+                 sample: bool = False) -> None:
         if model.cfg.attention != "causal":
             raise UsageError("an ARM policy needs a model with attention='causal'")
-        super().__init__(model, vocab, device)
+        super().__init__(model, vocab, device, sample=sample)
         self.allowed[vocab.mask_id] = float("-inf")
 
-    def decide_batch(self, canvases: Sequence[np.ndarray]) -> list[int]:
-        return [int(tok[-1]) for tok, _, _ in self.forward_batch(canvases)]
+    def decide_batch(self, canvases: Sequence[np.ndarray],
+                     rng: np.random.Generator | None = None) -> list[int]:
+        return [int(tok[-1]) for tok, _, _ in self.forward_batch(canvases, rng)]
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> int:
-        return self.decide_batch([np.asarray(canvas)])[0]
+        return self.decide_batch([np.asarray(canvas)], rng)[0]

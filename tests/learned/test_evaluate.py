@@ -18,7 +18,7 @@ from simulators.processes import APMDMDecision
 class EraseEverything:
     """A wrong hand-written policy: remask every bit, then delete every mask -> always [BOS]."""
 
-    def decide_batch(self, canvases):  # type: ignore[no-untyped-def]
+    def decide_batch(self, canvases, rng=None):  # type: ignore[no-untyped-def]
         out = []
         for c in canvases:
             bits = c < 2

@@ -1,0 +1,339 @@
+"""Experiment 3: PRAM by MDM -- Theorem 1's construction versus learned MDMs (issue 7).
+
+For ``prefix_sum`` and ``sum`` (examples/pram/) over a sweep of n:
+
+* ``construction`` -- the Theorem 1 MDM (:mod:`constructions.pram_mdm`): it decodes block by
+  block, ``T + 1`` steps on a context of ``O(P * T)`` tokens; its outputs are checked against
+  the PRAM semantics (numpy prefix sums / sums);
+* ``mdm`` -- an encoder trained on input -> output pairs only (outcome supervision, random
+  masking), decoded with confidence-threshold filling (``Threshold(0.9)``: every mask whose
+  confidence is >= 0.9, at least the most confident one);
+* ``mdm-process`` -- an encoder trained on the construction's *own* canvases (each canvas ->
+  the final tokens at its masks, plus the construction's "fill now" set as a learned bit), then
+  decoded with its learned fill set: does it learn block-by-block decoding in T + 1 steps, and
+  does it compute the right values on unseen inputs? The construction's vocabulary has 2^27 ids;
+  the network sees a compact vocabulary of the ids that occur in its training canvases (others
+  map to one ``[UNK]``).
+
+``python -m experiments.pram_mdm [--scale cpu-reduced|full|smoke] [--device cpu|cuda|auto]``
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+from constructions.pram_mdm import build_pram_mdm, decode_outputs, run_built
+from experiments.common import (
+    DEFAULT_OUT,
+    Clock,
+    check_scale,
+    command_line,
+    device_name,
+    markdown_table,
+    write_results,
+)
+from simulators.cli_support import run_main
+from simulators.errors import ProjectError
+from simulators.learned.batched import run_mdm_batched
+from simulators.learned.config import ModelConfig, TrainConfig
+from simulators.learned.data import mdm_outcome_rows, mdm_process_rows, pack
+from simulators.learned.evaluate import score_outcomes
+from simulators.learned.policies import LearnedMDMPolicy
+from simulators.learned.train import build_model, resolve_device, train
+from simulators.pram import bind, load_program
+from simulators.processes import IntVocab, MDMDecision, Threshold, Vocab
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pram"
+VALUE_MAX = 7  # input values 0..7
+
+
+@dataclass(frozen=True)
+class Scale:
+    ns: tuple[int, ...]
+    tests: int                  # test inputs per (program, n)
+    outcome_train: int          # training pairs per (program, n)
+    outcome_steps: int
+    process_ns: tuple[int, ...]
+    process_train: int          # construction runs per n for mdm-process
+    process_steps: int
+    batch: int
+    width: int
+
+
+SCALES = {
+    "smoke": Scale((2, 4), 4, 64, 60, (2,), 2, 20, 8, 16),
+    "cpu-reduced": Scale((2, 4, 8), 16, 1000, 500, (2,), 12, 150, 32, 32),
+    "full": Scale((2, 4, 8, 16, 32), 128, 20000, 4000, (2, 4, 8), 64, 2000, 64, 64),
+}
+
+
+def programs() -> dict[str, object]:
+    return {name: load_program(str(EXAMPLES / f"{name}.pram")) for name in ("prefix_sum", "sum")}
+
+
+def reference(name: str, a: np.ndarray) -> np.ndarray:
+    """What the PRAM program computes (independent numpy)."""
+    return np.cumsum(a) if name == "prefix_sum" else np.array([a.sum()])
+
+
+# ------------------------------------------------------------- outcome-supervised MDM
+
+
+def outcome_vocab(max_n: int) -> IntVocab:
+    return IntVocab(0, VALUE_MAX * max_n, specials=("[M]", "[SEP]"))
+
+
+def outcome_canvas(v: IntVocab, a: np.ndarray, out_len: int) -> np.ndarray:
+    return np.concatenate([a, [v.id("[SEP]")], np.full(out_len, v.mask_id)]).astype(np.int64)
+
+
+def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
+                clock: Clock) -> tuple[list[dict], dict]:
+    v = outcome_vocab(max(scale.ns))
+    rng = np.random.default_rng([seed, 31])
+    inputs, outputs = [], []
+    for n in scale.ns:
+        for _ in range(scale.outcome_train):
+            a = rng.integers(0, VALUE_MAX + 1, n)
+            inputs.append(np.concatenate([a, [v.id("[SEP]")]]))
+            outputs.append(reference(name, a))
+    data = pack(mdm_outcome_rows(inputs, outputs, mask_id=v.mask_id, rng=rng, copies=2),
+                pad_id=len(v), seed=seed, kind=f"{name}-mdm-outcome", dedup=False,
+                meta={"ns": list(scale.ns), "per_n": scale.outcome_train})
+    cfg = ModelConfig(vocab_size=len(v) + 1, pad_id=len(v), d_model=scale.width, n_heads=4,
+                      n_layers=3, d_ff=2 * scale.width, positions=("absolute",),
+                      attention="full", max_position=2 * max(scale.ns) + 2)
+    model = build_model(cfg, seed, dev)
+    t = clock.t0
+    res = train(model, data, TrainConfig(steps=scale.outcome_steps, batch_size=scale.batch,
+                                         lr=3e-3, seed=seed, device=dev, progress=progress))
+    t = clock.lap(f"train:mdm:{name}", t)
+    pol = LearnedMDMPolicy(model, v, dev)
+    rows = []
+    for n in scale.ns:
+        trng = np.random.default_rng([seed, 32, n])
+        tests = trng.integers(0, VALUE_MAX + 1, size=(scale.tests, n))
+        want = [reference(name, a) for a in tests]
+        canv = [outcome_canvas(v, a, len(w)) for a, w in zip(tests, want, strict=True)]
+        with torch.inference_mode():
+            outs = run_mdm_batched(pol, canv, v, fill_rule=Threshold(0.9))
+        s = score_outcomes(outs, lambda k, f, w=want, n=n: np.array_equal(f[n + 1:], w[k]))
+        rows.append({"program": name, "model": "mdm", "length": n, **s,
+                     "params": model.parameter_count(), "data_sha256": data.content_hash})
+    return rows, {"program": name, "model": "mdm", "params": model.parameter_count(),
+                  "data": data.provenance(), "train_wall_s": round(res.wall_s, 2),
+                  "final_loss": res.final_loss, "train_tokens_per_s": round(res.tokens_per_s, 1)}
+
+
+# ------------------------------------------------------------- construction and mdm-process
+
+
+class CompactMDMPolicy:
+    """A network over a compact vocabulary acting on the construction's canvases.
+
+    Compact id ``j < len(ids)`` stands for construction id ``ids[j]``; the construction's mask
+    maps to the compact mask and every other id to ``[UNK]``. The network never proposes the
+    mask or ``[UNK]``, so its tokens always map back to real construction ids.
+    """
+
+    def __init__(self, inner: LearnedMDMPolicy, ids: np.ndarray, mask: int) -> None:
+        self.inner, self.ids, self.mask = inner, np.asarray(ids, dtype=np.int64), mask
+        self.compact = inner.vocab
+        inner.allowed[self.compact.bos_id] = float("-inf")  # [UNK]
+
+    def encode(self, canvas: np.ndarray) -> np.ndarray:
+        c = np.asarray(canvas, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.ids, c), len(self.ids) - 1)
+        out = np.where(self.ids[pos] == c, pos, self.compact.bos_id)
+        return np.where(c == self.mask, self.compact.mask_id, out)
+
+    def decide_batch(self, canvases, rng=None):  # type: ignore[no-untyped-def]
+        decs = self.inner.decide_batch([self.encode(c) for c in canvases], rng)
+        back = np.concatenate([self.ids, [self.mask, self.mask]])
+        return [MDMDecision(tokens=back[d.tokens], fill=d.fill, confidence=d.confidence)
+                for d in decs]
+
+
+def compact_vocab(ids: np.ndarray) -> Vocab:
+    """Values ``0..len(ids)-1``, then the mask ``[CM]`` and ``[UNK]`` (stored as the BOS slot)."""
+    return Vocab([str(i) for i in range(len(ids))], mask="[CM]", bos="[UNK]")
+
+
+def built_for(prog, n: int):  # type: ignore[no-untyped-def]
+    """The Theorem 1 MDM at size n (the network depends on n only, not on the input values)."""
+    return build_pram_mdm(prog, {"A": [0] * n})
+
+
+def run_on(mdm, prog, a: np.ndarray, *, record: bool = False):  # type: ignore[no-untyped-def]
+    """Decode the size-n MDM on input ``a`` (its canvas built from the PRAM binding of ``a``)."""
+    return run_built(mdm, mdm.initial_canvas(bind(prog, {"A": list(a)})), record_canvases=record)
+
+
+def run_construction(name: str, prog, scale: Scale, seed: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    rows = []
+    out_name = "A" if name == "prefix_sum" else "S"
+    for n in scale.ns:
+        trng = np.random.default_rng([seed, 32, n])
+        tests = trng.integers(0, VALUE_MAX + 1, size=(min(scale.tests, 4), n))
+        mdm = built_for(prog, n)
+        res = [run_on(mdm, prog, a) for a in tests]
+        ok = [np.array_equal(r.output[out_name], reference(name, a))
+              for r, a in zip(res, tests, strict=True)]
+        steps = [r.decoding_steps for r in res]
+        rows.append({"program": name, "model": "construction", "length": n,
+                     "accuracy": float(np.mean(ok)), "n": len(ok), "mean_steps": float(
+                         np.mean(steps)), "T_plus_1": res[0].time_bound + 1,
+                     "pram_steps": res[0].pram_steps, "context_length": res[0].context_length,
+                     "halts": {"no_masks": len(ok)}})
+    return rows
+
+
+def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bool,  # type: ignore[no-untyped-def]
+                clock: Clock) -> tuple[list[dict], list[dict]]:
+    rows, infos = [], []
+    out_name = "A" if name == "prefix_sum" else "S"
+    for n in scale.process_ns:
+        rng = np.random.default_rng([seed, 33, n])
+        train_in = rng.integers(0, VALUE_MAX + 1, size=(scale.process_train, n))
+        mdm = built_for(prog, n)
+        runs = [run_on(mdm, prog, a, record=True) for a in train_in]
+        lay, vocab = mdm.layout, mdm.vocab
+        traces = [r.trace for r in runs]
+        seen = np.unique(np.concatenate([c for tr in traces for c in tr.canvases]))
+        ids = seen[seen != vocab.mask_id]
+        compact = compact_vocab(ids)
+        mapper = CompactMDMPolicy(LearnedMDMPolicy(build_model(ModelConfig(
+            vocab_size=len(compact)), 0), compact), ids, vocab.mask_id)  # encoder only
+        ctraces = [SimpleNamespace(canvases=[mapper.encode(c) for c in tr.canvases],
+                                   final=mapper.encode(tr.final)) for tr in traces]
+        data = pack(mdm_process_rows(ctraces, mask_id=compact.mask_id), pad_id=len(compact),
+                    seed=seed, kind=f"{name}-mdm-process", dedup=False,
+                    meta={"n": n, "runs": len(traces), "context": lay.S,
+                          "compact_vocab": len(compact)})
+        cfg = ModelConfig(vocab_size=len(compact) + 1, pad_id=len(compact), d_model=scale.width,
+                          n_heads=4, n_layers=3, d_ff=2 * scale.width,
+                          positions=("absolute",), attention="full", max_position=lay.S)
+        model = build_model(cfg, seed, dev)
+        t = clock.t0
+        res = train(model, data, TrainConfig(steps=scale.process_steps, batch_size=min(
+            scale.batch, 8), lr=3e-3, seed=seed, device=dev, progress=progress))
+        t = clock.lap(f"train:mdm-process:{name}:{n}", t)
+        pol = CompactMDMPolicy(LearnedMDMPolicy(model, compact, dev, learned_fill=True), ids,
+                               vocab.mask_id)
+        trng = np.random.default_rng([seed, 34, n])
+        tests = trng.integers(0, VALUE_MAX + 1, size=(min(scale.tests, 8), n))
+        starts = [mdm.initial_canvas(bind(prog, {"A": list(a)})) for a in tests]
+        with torch.inference_mode():
+            outs = run_mdm_batched(pol, starts, vocab, max_steps=lay.S)
+
+        def ok(k: int, f: np.ndarray, tests=tests, lay=lay) -> bool:  # type: ignore[no-untyped-def]
+            try:
+                got = decode_outputs(prog, lay, f)[out_name]
+            except ProjectError:
+                return False
+            return np.array_equal(got, reference(name, tests[k]))
+
+        s = score_outcomes(outs, ok)
+        rows.append({"program": name, "model": "mdm-process", "length": n, **s,
+                     "T_plus_1": lay.T + 1, "steps_equal_T_plus_1": float(np.mean(
+                         [o.num_steps == lay.T + 1 for o in outs])),
+                     "context_length": lay.S, "params": model.parameter_count(),
+                     "data_sha256": data.content_hash})
+        infos.append({"program": name, "model": "mdm-process", "n": n,
+                      "params": model.parameter_count(), "data": data.provenance(),
+                      "train_wall_s": round(res.wall_s, 2), "final_loss": res.final_loss,
+                      "train_tokens_per_s": round(res.tokens_per_s, 1)})
+    return rows, infos
+
+
+def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
+        progress: bool = True) -> dict:
+    scale = SCALES[check_scale(scale_name)]
+    dev = str(resolve_device(device))
+    clock = Clock()
+    rows: list[dict] = []
+    models: list[dict] = []
+    for name, prog in programs().items():
+        t = clock.t0
+        rows += run_construction(name, prog, scale, seed)
+        clock.lap(f"construction:{name}", t)
+        orow, info = run_outcome(name, scale, dev, seed, progress, clock)
+        rows += orow
+        models.append(info)
+        if name == "prefix_sum":
+            prow, pinfo = run_process(name, prog, scale, dev, seed, progress, clock)
+            rows += prow
+            models += pinfo
+    return {"device": device_name(dev), "seed": seed, "scale": scale_name, "rows": rows,
+            "models": models, "timings_s": clock.phases, "wall_s": clock.total()}
+
+
+def plot(payload: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for prog in ("prefix_sum", "sum"):
+        for m in ("construction", "mdm", "mdm-process"):
+            rs = [r for r in payload["rows"] if r["program"] == prog and r["model"] == m]
+            if not rs:
+                continue
+            lab = f"{prog}: {m}"
+            ax1.plot([r["length"] for r in rs], [r["mean_steps"] for r in rs], marker="o",
+                     label=lab)
+            ax2.plot([r["length"] for r in rs], [r["accuracy"] for r in rs], marker="o",
+                     label=lab)
+    ax1.set(xscale="log", yscale="log", xlabel="n", ylabel="mean decoding steps",
+            title="decoding steps (construction: T + 1)")
+    ax2.set(xscale="log", xlabel="n", ylabel="exact-output accuracy", ylim=(-0.02, 1.02),
+            title="accuracy")
+    ax1.legend(fontsize=7)
+    ax2.legend(fontsize=7)
+    fig.suptitle(f"PRAM by MDM, scale {payload['scale']}, {payload['device']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(payload: dict, out: Path) -> list[Path]:
+    cols = ["program", "model", "length", "accuracy", "n", "mean_steps", "T_plus_1",
+            "steps_equal_T_plus_1", "context_length", "halts"]
+    notes = [
+        "`length` is n (input size). `construction` steps are the Theorem 1 MDM's decoding steps "
+        "(T + 1 blocks incl. the output block; T = the program's declared time bound). `mdm` = "
+        "trained on input->output pairs, Threshold(0.9) filling, context = n + 1 + output "
+        "length. `mdm-process` = trained on the construction's canvases with a learned fill "
+        "bit; `steps_equal_T_plus_1` = share of its runs that decoded in exactly T + 1 steps.",
+    ]
+    return write_results(out, "pram_mdm", payload, markdown_table(payload["rows"], cols), notes,
+                         lambda p: plot(payload, p))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m experiments.pram_mdm",
+                                 description=__doc__.split("\n")[0])
+    ap.add_argument("--scale", default="cpu-reduced", choices=list(SCALES))
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-progress", action="store_true")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress)
+    payload["command"] = command_line("experiments.pram_mdm", argv)
+    for p in write(payload, args.out):
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))
