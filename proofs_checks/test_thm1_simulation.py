@@ -57,9 +57,9 @@ def check_case(name: str, prog, inputs, params) -> dict:  # noqa: ANN001 - progr
     assert res.decoding_steps == ref.steps + 1 <= lay.T + 1
     assert res.pram_steps == ref.steps
     # Context: n_in + T*P*K + n_out -- c = K (a constant of the program) times P*T, plus O(n).
-    assert lay.S == lay.n_in + lay.T * lay.P * lay.K + lay.n_out
+    assert lay.n_in + lay.T * lay.P * lay.K + lay.n_out == lay.S
     n = max(lay.n_in + lay.n_out, 1)
-    assert lay.S <= lay.K * lay.P * lay.T + n
+    assert lay.K * lay.P * lay.T + n >= lay.S
     return {"S": lay.S, "P": lay.P, "T": lay.T, "K": lay.K, "n_io": n, "steps": res.decoding_steps,
             "pram_steps": ref.steps, "depth": res.depth, "width": res.width_bits}
 
