@@ -30,7 +30,7 @@ def test_layout_positions_are_a_bijection() -> None:
                 assert lay.block_of(pos) == t
                 seen.add(pos)
     assert seen == set(range(lay.n_in, lay.out_start))
-    assert lay.S == lay.n_in + lay.T * lay.P * lay.K + lay.n_out
+    assert lay.n_in + lay.T * lay.P * lay.K + lay.n_out == lay.S
     canvas = np.arange(lay.S)
     state = lay.block_state(canvas, 2)
     assert state[1, F_PC] == lay.record_pos(2, 1, F_PC)
