@@ -20,7 +20,7 @@ from simulators.processes import BaseVocab, HaltReason, Trace, run_masked_arm, r
 
 
 @dataclass
-class _CachedCost:
+class CachedCostPolicy:
     """An encoder-program policy whose ``serial_cost(length)`` is memoised: the engine charges it
     at every step and ``Program.serial_cost`` re-derives every node's realisation each time
     (a third of the run time on the Theorem 1 program). Same decisions, same accounting."""
@@ -122,10 +122,10 @@ def simulate(mdm_program: Program, vocab: BaseVocab, initial: np.ndarray, *,
         machine = build_masked_arm(mdm_program, vocab, len(x0), token=token, fill=fill,
                                    readout=readout)
     seeds = (rng or np.random.default_rng(0)).integers(0, 2**63 - 1, size=2)
-    mdm_trace = run_mdm(_CachedCost(mdm_policy(mdm_program, token, fill, path=path)),
+    mdm_trace = run_mdm(CachedCostPolicy(mdm_policy(mdm_program, token, fill, path=path)),
                         machine.layout.check_mdm_canvas(x0), vocab,
                         rng=np.random.default_rng(seeds[0]))
-    marm_trace = run_masked_arm(_CachedCost(machine.policy(path=path)),
+    marm_trace = run_masked_arm(CachedCostPolicy(machine.policy(path=path)),
                                 machine.layout.initial_canvas(x0),
                                 machine.vocab, rng=np.random.default_rng(seeds[1]))
     return compare(machine, mdm_trace, marm_trace)
