@@ -138,3 +138,13 @@ def test_prefix_sum_masked_arm_matches_cumsum_in_every_order(values, rnd):
     # the log lists the output cells in the MDM's order
     pos, _ = result.machine.layout.log_of(result.masked_arm.final)
     assert (pos - n).tolist() == order
+
+
+@given(lifted_mdm_cases(max_context=6))
+def test_dense_reference_path_gives_the_same_runs(case):
+    """The wrapper is checked on the encoder's O(S^2) reference path too, not only the fast one."""
+    program, vocab, x0 = case
+    dense = simulate(program, vocab, x0, path="dense")
+    fast = simulate(program, vocab, x0)
+    assert dense.same_final and dense.lockstep_ok
+    assert np.array_equal(dense.masked_arm.final, fast.masked_arm.final)
