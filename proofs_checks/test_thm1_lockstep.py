@@ -24,7 +24,7 @@ model CREW
 input A[n]
 output A
 processors n
-time 15
+time 14
 begin
   for i in 0 .. n - 1 pardo
     A[i] := A[i] + A[(i + 1) % n]

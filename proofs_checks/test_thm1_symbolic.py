@@ -88,7 +88,7 @@ def test_thm1_symbolic_steps_match_runs() -> None:
     n = size_symbols(prog)["n"]
     bound = decoding_steps_bound(prog)
     rng = np.random.default_rng(2)
-    for k in (1, 2, 3, 5, 8):
+    for k in (1, 3, 8):
         inputs, params = EXAMPLE_INPUTS["prefix_sum"](k, rng)
         res = run_built(build_pram_mdm(prog, inputs, params))
         assert res.decoding_steps == res.pram_steps + 1 <= int(bound.subs(n, k))
