@@ -157,7 +157,7 @@ def arm_config(width: int) -> ModelConfig:
 # ---------------------------------------------------------------- evaluation
 
 
-def test_inputs(scale: Scale, seed: int) -> dict[int, np.ndarray]:
+def held_out_inputs(scale: Scale, seed: int) -> dict[int, np.ndarray]:
     """The same random inputs for every model: (count, n) bits per length."""
     out = {}
     for n in scale.lengths:
@@ -207,7 +207,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
     scale = SCALES[check_scale(scale_name)]
     dev = str(resolve_device(device))
     clock = Clock()
-    tests = test_inputs(scale, seed)
+    tests = held_out_inputs(scale, seed)
     rows: list[dict] = []
     models: list[dict] = []
     t = clock.t0

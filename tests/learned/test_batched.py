@@ -72,3 +72,20 @@ def test_table_evaluator_equals_plain_forward() -> None:
     for a, b in zip(plain.decide_batch(canvases), fast.decide_batch(canvases), strict=True):
         for f in ("y", "remask", "insert", "delete"):
             assert np.array_equal(getattr(a, f), getattr(b, f)), f
+
+
+def test_sampling_policy_draws_with_the_engine_rng() -> None:
+    from simulators.learned.policies import _draw
+
+    probs = np.array([[[0.2, 0.8, 0.0]] * 4000])
+    tok, p = _draw(probs, np.random.default_rng(0))
+    assert set(np.unique(tok)) <= {0, 1}
+    assert abs((tok == 1).mean() - 0.8) < 0.03
+    assert np.allclose(p, np.where(tok == 1, 0.8, 0.2))
+    model = build_model(recipe_config(attention="full", positions=("rotary",)), 0)
+    pol = LearnedAPMDMPolicy(model, PARITY_VOCAB, sample=True)
+    c = [parity_canvas([0, 1, 1, 0])]
+    a = pol.decide_batch(c, np.random.default_rng(5))[0]
+    b = pol.decide_batch(c, np.random.default_rng(5))[0]
+    assert all(np.array_equal(getattr(a, f), getattr(b, f))
+               for f in ("y", "remask", "insert", "delete"))
