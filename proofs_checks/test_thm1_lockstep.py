@@ -17,6 +17,12 @@ from proofs_checks.pram_strategies import PramCase, pram_cases
 from proofs_checks.report import record
 from simulators.pram import compile_source, load_program, run
 
+
+def _examples(default: int) -> int:
+    """``default`` under the fast profile; proportionally more under ``thorough``."""
+    return max(default, settings.default.max_examples * default // 25)
+
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pram"
 # Small enough that filling one token per step (S - n_in steps) stays quick; T(n) is tight.
 TINY = """program tiny
@@ -74,7 +80,7 @@ def test_thm1_lockstep_sum_erew() -> None:
     record("Theorem 1", num_lockstep_steps=assert_lockstep(build_pram_mdm(prog, inputs), inputs))
 
 
-@settings(max_examples=6)
+@settings(max_examples=_examples(6))
 @given(pram_cases(max_n=4, max_steps=50))
 def test_thm1_lockstep_random_programs(case: PramCase) -> None:
     steps = assert_lockstep(build_pram_mdm(case.program, case.inputs), case.inputs)

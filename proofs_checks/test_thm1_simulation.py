@@ -24,6 +24,12 @@ from proofs_checks.thm4_examples import EXAMPLE_INPUTS
 from simulators.errors import BoundExceeded, ProjectError, RuntimeFault
 from simulators.pram import load_program, run
 
+
+def _examples(default: int) -> int:
+    """``default`` under the fast profile; proportionally more under ``thorough``."""
+    return max(default, settings.default.max_examples * default // 25)
+
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pram"
 # Default sizes per example: the cheap ones (T(n)*P(n) small) at n = 4 (and 8).
 DEFAULT_SIZES = {"prefix_sum": (4, 8), "sum": (4, 8), "broadcast_erew": (4, 8), "or_crcw": (4, 8),
@@ -118,14 +124,14 @@ def _check_random(case: PramCase) -> None:
     record("Theorem 1", set_models=case.model, num_random_programs=1)
 
 
-@settings(max_examples=8)
+@settings(max_examples=_examples(8))
 @given(pram_cases(max_n=4, max_steps=60))
 def test_thm1_random_programs_match_the_pram_machine(case: PramCase) -> None:
     _check_random(case)
 
 
 @pytest.mark.slow
-@settings(max_examples=60)
+@settings(max_examples=_examples(60))
 @given(pram_cases(max_n=6, max_steps=250))
 def test_thm1_random_programs_thorough(case: PramCase) -> None:
     _check_random(case)

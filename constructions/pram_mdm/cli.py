@@ -16,11 +16,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from constructions.pram_mdm.build import build_pram_mdm
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
-from constructions.pram_mdm.simulate import simulate
+from constructions.pram_mdm.simulate import run_built
 from simulators.cli_support import run_main
-from simulators.errors import UsageError
+from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
+
+MAX_SHOW_BYTES = 1 << 29  # --show keeps every canvas of the run in memory
 
 
 def _parse_int(text: str, what: str) -> int:
@@ -102,9 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     params = parse_params(args.param)
     if args.show_processors < 1:
         raise UsageError("--show-processors must be >= 1")
-    res = simulate(prog, inputs, params, one_token_per_step=args.one_token_per_step,
-                   value_bits=args.value_bits, max_context=args.max_context, dense=args.dense,
-                   record_canvases=args.show)
+    mdm = build_pram_mdm(prog, inputs, params, one_token_per_step=args.one_token_per_step,
+                         value_bits=args.value_bits, max_context=args.max_context)
+    lay = mdm.layout
+    if args.show and lay.S * (lay.T + 2) * 8 > MAX_SHOW_BYTES:
+        raise LimitExceeded(f"--show records every canvas: {lay.T + 2} x {lay.S} tokens would "
+                            f"exceed {MAX_SHOW_BYTES >> 20} MiB; use a smaller input")
+    res = run_built(mdm, dense=args.dense, record_canvases=args.show)
     if args.show:
         from constructions.pram_mdm.render import render_run
 

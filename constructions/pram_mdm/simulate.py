@@ -41,7 +41,8 @@ class MDMRunResult:
 
 
 def run_built(mdm: PramMDM, canvas: np.ndarray | None = None, *, dense: bool = False,
-              record_canvases: bool = False, masked_arm: bool = False) -> MDMRunResult:
+              record_canvases: bool = False, masked_arm: bool = False,
+              max_trace_bytes: int = 1 << 31) -> MDMRunResult:
     """Decode ``mdm`` from ``canvas`` (default: its own inputs) and read the result.
 
     ``dense`` uses the encoder's own full evaluation (reference; small sizes only);
@@ -52,7 +53,7 @@ def run_built(mdm: PramMDM, canvas: np.ndarray | None = None, *, dense: bool = F
     policy = mdm.dense_policy if dense else mdm.policy
     trace = run_mdm(policy, start, mdm.vocab, max_steps=lay.S,
                     fill_rule=LeftmostK(1) if masked_arm else None,
-                    record_canvases=record_canvases, max_trace_bytes=1 << 33)
+                    record_canvases=record_canvases, max_trace_bytes=max_trace_bytes)
     if trace.halt is not HaltReason.NO_MASKS:
         raise RuntimeFault(f"the Theorem-1 MDM stopped early ({trace.halt.value}): {trace.message}")
     final = trace.final

@@ -18,6 +18,12 @@ from constructions.pram_mdm.restricted_eval import RestrictedEvaluator
 from proofs_checks.pram_strategies import PramCase, pram_cases
 from simulators.pram import load_program
 
+
+def _examples(default: int) -> int:
+    """``default`` under the fast profile; proportionally more under ``thorough``."""
+    return max(default, settings.default.max_examples * default // 25)
+
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "pram"
 
 
@@ -53,7 +59,7 @@ def test_restricted_equals_fast_path_on_crcw_sum() -> None:
     _check_agreement(build_pram_mdm(prog, {"A": [3, -1, 3]}), ("fast",))
 
 
-@settings(max_examples=4)
+@settings(max_examples=_examples(4))
 @given(pram_cases(max_n=3, max_steps=30))
 def test_restricted_equals_fast_path_on_random_programs(case: PramCase) -> None:
     _check_agreement(build_pram_mdm(case.program, case.inputs), ("fast",))
