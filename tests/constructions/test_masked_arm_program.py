@@ -148,3 +148,16 @@ def test_dense_reference_path_gives_the_same_runs(case):
     fast = simulate(program, vocab, x0)
     assert dense.same_final and dense.lockstep_ok
     assert np.array_equal(dense.masked_arm.final, fast.masked_arm.final)
+
+
+def test_masked_arm_traces_round_trip_through_json_and_render(capsys):
+    from simulators.processes import Trace
+
+    vocab = example_vocab(3)
+    program = random_mdm_program(vocab, 5, 0)
+    result = simulate(program, vocab, np.array([3, 0, 3, 3, 3]))
+    back = Trace.from_json(result.masked_arm.to_json())
+    assert np.array_equal(back.final, result.masked_arm.final)
+    assert back.vocab.render(back.final) == result.machine.vocab.render(result.masked_arm.final)
+    assert run_main(main, ["demo", "--context", "4", "--show"]) == 0
+    assert "Theorem 3" in capsys.readouterr().out
