@@ -44,6 +44,7 @@ def _components(n: int, rng: np.random.Generator) -> Inputs:
 
 EXAMPLE_INPUTS: dict[str, Callable[[int, np.random.Generator], Inputs]] = {
     "binary_counter": lambda n, rng: ({"B": _ints(rng, n, 0, 1)}, {}),
+    "blelloch_scan": lambda n, rng: ({"A": _ints(rng, n)}, {}),
     "broadcast_erew": lambda n, rng: ({"x": _ints(rng, 1)}, {"n": n}),
     "connected_components": _components,
     "dyck1": lambda n, rng: ({"W": [int(v) for v in rng.choice([-1, 1], size=n)]}, {}),
