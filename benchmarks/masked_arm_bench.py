@@ -19,7 +19,6 @@ import numpy as np
 
 from constructions.masked_arm import build_masked_arm
 from constructions.masked_arm.example_policies import example_vocab, random_mdm_program
-from constructions.masked_arm.simulate import CachedCostPolicy
 from simulators.cli_support import run_main
 from simulators.encoder import Program, mdm_policy
 from simulators.errors import UsageError
@@ -51,10 +50,10 @@ def _best(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
 
 def _row(label: str, program: Program, vocab: BaseVocab, x0: np.ndarray, repeat: int) -> str:
     machine = build_masked_arm(program, vocab, len(x0))
-    policy = CachedCostPolicy(mdm_policy(program))
+    policy = mdm_policy(program)
     mdm_w, mdm_c, mdm = _best(lambda: run_mdm(policy, x0, vocab), repeat)
     start = machine.layout.initial_canvas(x0)
-    wrapped = CachedCostPolicy(machine.policy())
+    wrapped = machine.policy()
     ma_w, ma_c, ma = _best(lambda: run_masked_arm(wrapped, start, machine.vocab), repeat)
     assert mdm.halt == ma.halt == HaltReason.NO_MASKS
     assert np.array_equal(mdm.final, machine.layout.final_mdm_canvas(ma.final))

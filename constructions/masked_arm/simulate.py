@@ -9,32 +9,14 @@ MDM's canvas after ``j`` steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from constructions.masked_arm.program import MaskedArm, build_masked_arm
-from simulators.encoder import MDMProgramPolicy, Program, mdm_policy
+from simulators.encoder import Program, mdm_policy
 from simulators.processes import BaseVocab, HaltReason, Trace, run_masked_arm, run_mdm
-
-
-@dataclass
-class CachedCostPolicy:
-    """An encoder-program policy whose ``serial_cost(length)`` is memoised: the engine charges it
-    at every step and ``Program.serial_cost`` re-derives every node's realisation each time
-    (a third of the run time on the Theorem 1 program). Same decisions, same accounting."""
-
-    policy: MDMProgramPolicy
-    _costs: dict[int, int] = field(default_factory=dict)
-
-    def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None) -> Any:
-        return self.policy(canvas, rng)
-
-    def serial_cost(self, length: int) -> int:
-        if length not in self._costs:
-            self._costs[length] = self.policy.serial_cost(length)
-        return self._costs[length]
 
 
 @dataclass(frozen=True)
@@ -122,10 +104,10 @@ def simulate(mdm_program: Program, vocab: BaseVocab, initial: np.ndarray, *,
         machine = build_masked_arm(mdm_program, vocab, len(x0), token=token, fill=fill,
                                    readout=readout)
     seeds = (rng or np.random.default_rng(0)).integers(0, 2**63 - 1, size=2)
-    mdm_trace = run_mdm(CachedCostPolicy(mdm_policy(mdm_program, token, fill, path=path)),
+    mdm_trace = run_mdm(mdm_policy(mdm_program, token, fill, path=path),
                         machine.layout.check_mdm_canvas(x0), vocab,
                         rng=np.random.default_rng(seeds[0]))
-    marm_trace = run_masked_arm(CachedCostPolicy(machine.policy(path=path)),
+    marm_trace = run_masked_arm(machine.policy(path=path),
                                 machine.layout.initial_canvas(x0),
                                 machine.vocab, rng=np.random.default_rng(seeds[1]))
     return compare(machine, mdm_trace, marm_trace)

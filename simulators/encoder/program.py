@@ -46,6 +46,9 @@ class Program:
         # Program-local names for unnamed sequences (stable whatever was built before).
         self.names: dict[int, str] = {
             n.uid: n.label or f"s{i}" for i, n in enumerate(self.nodes)}
+        # The engines charge serial_cost at every decoding step (Theorem 2 accounting); the
+        # program never changes after validation, so one derivation per length suffices.
+        self._serial_costs: dict[int, int] = {}
 
     def name_of(self, seq: Seq) -> str:
         """The sequence's label, or ``s<k>`` with ``k`` its index in this program."""
@@ -72,7 +75,9 @@ class Program:
 
     def serial_cost(self, length: int) -> int:
         """Scalar operations of one dense evaluation on a canvas of ``length`` (Theorem 2)."""
-        return serial_cost(self.nodes, self.ranges, length)
+        if length not in self._serial_costs:
+            self._serial_costs[length] = serial_cost(self.nodes, self.ranges, length)
+        return self._serial_costs[length]
 
     # ------------------------------------------------------------------ evaluation
 
