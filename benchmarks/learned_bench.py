@@ -13,6 +13,7 @@ against the bf16 dense peak of an H100 (989 TFLOP/s) only when running on CUDA.
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -59,9 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     dev = resolve_device(args.device)
     if dev.type == "cpu":
-        torch.set_num_threads(min(2, torch.get_num_threads()))
+        torch.set_num_threads(1)  # one thread: steadier on a shared machine, and CPU s = wall s
     table = Table(title=f"learned policies: training throughput on {dev}")
-    for col in ("config", "params", "batch x length", "steps", "tokens/s", "TFLOP/s", "MFU"):
+    for col in ("config", "params", "batch x length", "steps", "tokens/s (wall)",
+                "tokens/CPU-s", "TFLOP/s", "MFU"):
         table.add_column(col)
     for name in args.only or list(CONFIGS):
         cfg, batch, length = CONFIGS[name]
@@ -69,15 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = build_model(cfg, 0, dev)
         warm = TrainConfig(steps=2, batch_size=batch, seed=0, device=str(dev), progress=False)
         train(model, data, warm)
+        cpu0 = time.process_time()
         res = train(model, data, TrainConfig(steps=args.steps, batch_size=batch, seed=1,
                                              device=str(dev), progress=False))
+        cpu_s = time.process_time() - cpu0
         params = model.parameter_count()
         flops_tok = 6 * params + 12 * cfg.n_layers * cfg.d_model * length
         tflops = res.tokens_per_s * flops_tok / 1e12
         mfu = f"{tflops * 1e12 / H100_BF16_PEAK:.1%}" if dev.type == "cuda" else "-"
         table.add_row(name, f"{params:,}", f"{batch} x {length}", str(args.steps),
-                      f"{res.tokens_per_s:,.0f}", f"{tflops:.3f}", mfu)
-    Console().print(table)
+                      f"{res.tokens_per_s:,.0f}", f"{res.tokens_seen / cpu_s:,.0f}",
+                      f"{tflops:.3f}", mfu)
+    Console(width=160).print(table)
     return 0
 
 
