@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from constructions.pram_mdm import build_pram_mdm, run_built
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_RUN
-from proofs_checks.pram_strategies import PramCase, pram_cases
+from proofs_checks.pram_strategies import MODELS, PramCase, pram_cases
 from proofs_checks.report import record
 from proofs_checks.thm4_examples import EXAMPLE_INPUTS
 from simulators.errors import BoundExceeded, ProjectError, RuntimeFault
@@ -136,10 +137,12 @@ def _check_random(case: PramCase) -> None:
     record("Theorem 1", set_models=case.model, num_random_programs=1)
 
 
-@settings(max_examples=_examples(8))
-@given(pram_cases(max_n=4, max_steps=60))
-def test_thm1_random_programs_match_the_pram_machine(case: PramCase) -> None:
-    _check_random(case)
+@pytest.mark.parametrize("model", MODELS)
+@settings(max_examples=_examples(3))
+@given(data=st.data())
+def test_thm1_random_programs_match_the_pram_machine(model: str, data: st.DataObject) -> None:
+    """Every memory model, each with freshly drawn programs (more under ``thorough``)."""
+    _check_random(data.draw(pram_cases(models=(model,), min_n=2, max_n=4, max_steps=60)))
 
 
 @pytest.mark.slow
