@@ -210,8 +210,9 @@ def plot(payload: dict, path: Path) -> None:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
     for m in ("construction", "ap-mdm", "arm"):
         rs = [r for r in payload["rows"] if r["model"] == m and r["n"] > 0]
-        ax1.plot([r["length"] for r in rs], [r["accuracy"] for r in rs], marker="o", label=m)
-        ev = [r for r in rs if r["length"] % 2 == 0 and r["length"] > 0]
+        ev = [r for r in rs if r["length"] % 2 == 0]  # odd lengths are never valid (see table)
+        ax1.plot([r["length"] for r in ev], [r["accuracy"] for r in ev], marker="o", label=m)
+        ev = [r for r in ev if r["length"] > 0]
         ax2.plot([r["length"] for r in ev], [r["coverage"] for r in ev], marker="o", label=m)
     lim = max((mm["data"].get("max_output_length", 0) or mm["data"].get("max_length", 0))
               for mm in payload["models"])
@@ -220,7 +221,7 @@ def plot(payload: dict, path: Path) -> None:
         ax.set_xlabel("output length")
         ax.legend(fontsize=8)
     ax1.set(ylabel="validity (reduces to the empty word)", ylim=(-0.02, 1.02),
-            title="validity by length (dotted: longest training word)")
+            title="validity, even lengths (dotted: longest training word)")
     ax2.set(ylabel="distinct valid words / |Dyck-2 of that length|", yscale="log",
             title="coverage by length")
     fig.suptitle(f"Two-sided Dyck-2, scale {payload['scale']}, {payload['device']}", fontsize=9)
