@@ -72,7 +72,8 @@ def render_run(res: MDMRunResult, *, max_processors: int = 8, console: Console |
             row.append(f"{busy} active")
         table.add_row(*row)
     outputs = "  ".join(f"{k} = {v}" for k, v in res.output.items())
-    last = [str(res.decoding_steps), f"fills blocks {res.pram_steps + 1}..{lay.T} with [FILL] and "
-            f"the output cells: {outputs}"]
+    rest = (f"blocks {res.pram_steps + 1}..{lay.T} with [FILL] and "
+            if res.pram_steps < lay.T else "")
+    last = [str(res.decoding_steps), f"fills {rest}the output cells: {outputs}"]
     table.add_row(*(last + [""] * (len(table.columns) - 2)))
     console.print(table)
