@@ -25,19 +25,15 @@ from constructions.masked_arm.example_policies import (
 )
 from constructions.masked_arm.layout import MAX_CONTEXT
 from constructions.masked_arm.simulate import simulate
-from simulators.cli_support import run_main
+from simulators.cli_support import ArgumentParser, run_main
 from simulators.encoder import Program
 from simulators.errors import UsageError
 from simulators.processes import BaseVocab, IntVocab, render_trace, trace_to_text
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors go through the project's errors
-        raise UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m constructions.masked_arm", description=__doc__.split("\n")[0])
+    p = ArgumentParser(prog="python -m constructions.masked_arm",
+                       description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="random MDM program vs its Masked-ARM")
     d.add_argument("--seed", type=int, default=0, help="program and canvas seed (default 0)")

@@ -15,25 +15,19 @@ from collections.abc import Sequence
 from constructions.pram_apmdm.layout import MAX_VALUE_BITS
 from constructions.pram_apmdm.show import TokenNamer, render_run
 from constructions.pram_apmdm.simulate import run
-from simulators.cli_support import run_main
+from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
 from simulators.pram import load_program
-from simulators.pram.cli import _parse_inputs, _parse_params, _Parser, _read_input_file
+from simulators.pram.inputs import add_input_arguments, inputs_from_args
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m constructions.pram_apmdm",
+    parser = ArgumentParser(prog="python -m constructions.pram_apmdm",
                      description="Theorem 4: an AP-MDM that simulates a .pram program in place "
                                  "(docs/theorem4.md).")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("run", help="simulate a program and print its output and costs")
-    p.add_argument("file", help="a .pram program")
-    p.add_argument("--input", action="append", default=[], metavar="NAME=v1,v2,...",
-                   help="an input array (repeatable)")
-    p.add_argument("--input-file", metavar="F.json",
-                   help='inputs as a JSON object {"A": [..], "params": {"n": 5}}')
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a size parameter not determined by the inputs (repeatable)")
+    add_input_arguments(p)
     p.add_argument("--value-bits", type=int, default=None,
                    help=f"bits of a token's value field (default and maximum {MAX_VALUE_BITS})")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
@@ -52,12 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_rows < 1 or not 20 <= args.width <= 1000:
         raise UsageError("--max-rows must be >= 1 and --width in 20..1000")
     prog = load_program(args.file)
-    inputs: dict[str, list[int]] = {}
-    params: dict[str, int] = {}
-    if args.input_file:
-        inputs, params = _read_input_file(args.input_file)
-    inputs.update(_parse_inputs(args.input))
-    params.update(_parse_params(args.param))
+    inputs, params = inputs_from_args(args)
     res = run(prog, inputs, params, trace=args.show, value_bits=args.value_bits)
     if args.show:
         c = res.construction

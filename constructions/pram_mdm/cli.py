@@ -14,74 +14,24 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from constructions.pram_mdm.build import build_pram_mdm
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
 from constructions.pram_mdm.simulate import run_built
-from simulators.cli_support import run_main
+from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
+from simulators.pram.inputs import add_input_arguments, inputs_from_args
 
 MAX_SHOW_BYTES = 1 << 29  # --show keeps every canvas of the run in memory
 
 
-def _parse_int(text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise UsageError(f"{what}: {text.strip()!r} is not an integer") from None
-
-
-def parse_inputs(items: Sequence[str], files: Sequence[str]) -> dict[str, list[int]]:
-    """``NAME=v1,v2,...`` items and JSON files ``{"NAME": [ints]}`` -> input arrays."""
-    inputs: dict[str, list[int]] = {}
-    for path in files:
-        try:
-            data = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as err:
-            raise UsageError(f"--input-file {path}: {err}") from None
-        if not isinstance(data, dict):
-            raise UsageError(f"--input-file {path}: expected a JSON object NAME -> [ints]")
-        for name, vals in data.items():
-            if not isinstance(vals, list) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in vals):
-                raise UsageError(f"--input-file {path}: '{name}' must be a list of integers")
-            inputs[str(name)] = list(vals)
-    for item in items:
-        name, sep, rest = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--input {item!r}: expected NAME=v1,v2,...")
-        vals = [] if not rest.strip() else [
-            _parse_int(v, f"--input {name.strip()}") for v in rest.split(",")]
-        inputs[name.strip()] = vals
-    return inputs
-
-
-def parse_params(items: Sequence[str]) -> dict[str, int]:
-    params: dict[str, int] = {}
-    for item in items:
-        name, sep, rest = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--param {item!r}: expected NAME=VALUE")
-        params[name.strip()] = _parse_int(rest, f"--param {name.strip()}")
-    return params
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2 with its own format
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m constructions.pram_mdm",
+    parser = ArgumentParser(prog="python -m constructions.pram_mdm",
                      description="Theorem 1: run a .pram program as a masked diffusion model.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="build the MDM for FILE at the inputs' size and decode it")
-    run.add_argument("file", help="a .pram program")
-    run.add_argument("--input", action="append", default=[], metavar="NAME=v1,v2,...")
-    run.add_argument("--input-file", action="append", default=[], metavar="F.json")
-    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    add_input_arguments(run)
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--show", action="store_true",
                      help="render the canvas filling block by block (rich)")
@@ -101,8 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prog = load_program(args.file)
-    inputs = parse_inputs(args.input, args.input_file)
-    params = parse_params(args.param)
+    inputs, params = inputs_from_args(args)
     if args.show_processors < 1:
         raise UsageError("--show-processors must be >= 1")
     mdm = build_pram_mdm(prog, inputs, params, one_token_per_step=args.one_token_per_step,

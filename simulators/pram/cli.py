@@ -11,100 +11,25 @@ import json
 import sys
 from collections.abc import Sequence
 
-from simulators.cli_support import run_main
-from simulators.errors import SourceLocation, UsageError
+from simulators.cli_support import ArgumentParser, run_main
+from simulators.errors import UsageError
 from simulators.pram.compiler import load_program
+from simulators.pram.inputs import add_input_arguments, inputs_from_args
 from simulators.pram.listing import format_listing
 from simulators.pram.machine import DEFAULT_MAX_STEPS, run
 
-#: Largest --input-file read (bytes): a safety limit.
-MAX_INPUT_FILE_BYTES = 256 * 1024 * 1024
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises the project's UsageError instead of printing and exiting."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see {self.prog} --help)")
-
-
-def _int(text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise UsageError(f"{what}: {text.strip()!r} is not an integer") from None
-
-
-def _parse_inputs(specs: list[str]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for spec in specs:
-        name, sep, values = spec.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--input expects NAME=v1,v2,... (got {spec!r})")
-        if name in out:
-            raise UsageError(f"--input {name} given twice")
-        text = values.strip().strip("[]")
-        out[name] = [] if not text else [_int(v, f"--input {name}") for v in text.split(",")]
-    return out
-
-
-def _parse_params(specs: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for spec in specs:
-        name, sep, value = spec.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--param expects NAME=VALUE (got {spec!r})")
-        out[name.strip()] = _int(value, f"--param {name.strip()}")
-    return out
-
-
-def _read_input_file(path: str) -> tuple[dict[str, list[int]], dict[str, int]]:
-    """A JSON object ``{"A": [..], ...}``, optionally with ``"params": {"n": 5}``."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_INPUT_FILE_BYTES + 1)
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read input file: {err}", SourceLocation(path)) from None
-    if len(text) > MAX_INPUT_FILE_BYTES:
-        raise UsageError("input file too large", SourceLocation(path))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"invalid JSON: {err.msg}",
-                         SourceLocation(path, err.lineno, err.colno)) from None
-    except RecursionError:
-        raise UsageError("input file nests too deeply", SourceLocation(path)) from None
-    if not isinstance(data, dict):
-        raise UsageError("the input file must hold a JSON object", SourceLocation(path))
-    params = data.pop("params", {})
-    if not isinstance(params, dict) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in params.values()):
-        raise UsageError("'params' must map names to integers", SourceLocation(path))
-    for name, vals in data.items():
-        if not isinstance(vals, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) for v in vals):
-            raise UsageError(f"'{name}' must be a list of integers", SourceLocation(path))
-    return data, params
-
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="a .pram program")
-    p.add_argument("--input", action="append", default=[], metavar="NAME=v1,v2,...",
-                   help="an input array (repeatable)")
-    p.add_argument("--input-file", metavar="F.json",
-                   help='inputs as a JSON object {"A": [..], "params": {"n": 5}}')
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a size parameter not determined by the inputs (repeatable)")
+    add_input_arguments(p)
     p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
                    help=f"step limit (default {DEFAULT_MAX_STEPS})")
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m simulators.pram",
+    parser = ArgumentParser(prog="python -m simulators.pram",
                      description="The reference PRAM machine and its .pram language "
                                  "(docs/pram.md).")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p_run = sub.add_parser("run", help="run a program and print its output and costs")
     _add_run_args(p_run)
     p_run.add_argument("--json", action="store_true", help="print exactly one JSON object")
@@ -120,13 +45,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _inputs(args: argparse.Namespace) -> tuple[dict[str, list[int]], dict[str, int]]:
-    inputs: dict[str, list[int]] = {}
-    params: dict[str, int] = {}
-    if args.input_file:
-        inputs, params = _read_input_file(args.input_file)
-    for name, vals in _parse_inputs(args.input).items():
-        inputs[name] = vals
-    params.update(_parse_params(args.param))
+    inputs, params = inputs_from_args(args)
     if args.max_steps < 1:
         raise UsageError("--max-steps must be at least 1")
     return inputs, params

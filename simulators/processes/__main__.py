@@ -7,11 +7,10 @@ step highlighted (see docs/processes.md, "Rendering"). Errors are reported as
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulators.cli_support import run_main
+from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import SourceLocation, UsageError
 from simulators.processes.render import render_trace, trace_to_text
 from simulators.processes.trace import Trace
@@ -19,13 +18,8 @@ from simulators.processes.trace import Trace
 MAX_FILE_BYTES = 1 << 30  # refuse to read a trace file larger than this into memory
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="python -m simulators.processes",
+    parser = ArgumentParser(prog="python -m simulators.processes",
                      description="Show a saved generation trace.")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="render a trace JSON file")
