@@ -82,6 +82,16 @@ def write_results(out: Path, name: str, payload: dict, table_md: str, notes: Seq
     return [js, md, png]
 
 
+def maybe_save(directory: Path | None, tag: str, model, tcfg, data, result) -> str | None:  # type: ignore[no-untyped-def]
+    """Save a checkpoint (weights + manifest) under ``directory/tag`` when a folder is given."""
+    if directory is None:
+        return None
+    from simulators.learned.checkpoint import make_manifest, save_checkpoint
+
+    path = save_checkpoint(directory / tag, model, make_manifest(model, tcfg, data, result))
+    return str(path)
+
+
 def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     """A Markdown table of ``rows`` restricted to ``columns`` (floats shown with 3 decimals)."""
 

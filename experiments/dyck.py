@@ -35,6 +35,7 @@ from experiments.common import (
     command_line,
     device_name,
     markdown_table,
+    maybe_save,
     write_results,
 )
 from simulators.cli_support import run_main
@@ -131,7 +132,7 @@ def judge(outs: Sequence[RunOutcome], strip: slice, expect: HaltReason,
 
 
 def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
-        progress: bool = True) -> dict:
+        progress: bool = True, checkpoints: Path | None = None) -> dict:
     scale = SCALES[check_scale(scale_name)]
     dev = str(resolve_device(device))
     clock = Clock()
@@ -152,8 +153,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                 kind="dyck-apmdm-process", dedup=False,
                 meta={"runs": len(traces), "max_output_length": scale.train_max_len})
     model = build_model(apmdm_config(len(vocab), scale.width), seed, dev)
-    res = train(model, data, TrainConfig(steps=scale.apmdm_steps, batch_size=scale.batch,
-                                         lr=3e-3, seed=seed, device=dev, progress=progress))
+    tcfg = TrainConfig(steps=scale.apmdm_steps, batch_size=scale.batch, lr=3e-3, seed=seed,
+                       device=dev, progress=progress)
+    res = train(model, data, tcfg)
+    maybe_save(checkpoints, "dyck-ap-mdm", model, tcfg, data, res)
     t = clock.lap("train:ap-mdm", t)
     pol = LearnedAPMDMPolicy(model, vocab, dev, sample=True)
     starts = [cons.layout.initial_canvas() for _ in range(scale.samples)]
@@ -178,8 +181,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                  pad_id=len(av), seed=seed, kind="dyck-arm-outcome", dedup=False,
                  meta={"words": "uniform per length", "max_length": scale.train_max_len})
     amodel = build_model(arm_config(len(av), scale.width), seed + 1, dev)
-    ares = train(amodel, adata, TrainConfig(steps=scale.arm_steps, batch_size=scale.batch,
-                                            lr=3e-3, seed=seed, device=dev, progress=progress))
+    atcfg = TrainConfig(steps=scale.arm_steps, batch_size=scale.batch, lr=3e-3, seed=seed,
+                        device=dev, progress=progress)
+    ares = train(amodel, adata, atcfg)
+    maybe_save(checkpoints, "dyck-arm", amodel, atcfg, adata, ares)
     t = clock.lap("train:arm", t)
     apol = LearnedARMPolicy(amodel, av, dev, sample=True)
     with torch.inference_mode():
@@ -253,9 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--checkpoints", type=Path, default=None,
+                    help="save every trained model (weights + manifest) under this folder")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress)
+    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
+                  checkpoints=args.checkpoints)
     payload["command"] = command_line("experiments.dyck", argv)
     for p in write(payload, args.out):
         print(p)

@@ -52,6 +52,7 @@ from experiments.common import (
     command_line,
     device_name,
     markdown_table,
+    maybe_save,
     write_results,
 )
 from simulators.cli_support import run_main
@@ -204,7 +205,7 @@ def eval_arm(model: PolicyTransformer, bits: np.ndarray, device: str) -> dict:
 
 
 def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
-        progress: bool = True) -> dict:
+        progress: bool = True, checkpoints: Path | None = None) -> dict:
     """Train every model, evaluate every row; returns the result payload (not yet written)."""
     scale = SCALES[check_scale(scale_name)]
     dev = str(resolve_device(device))
@@ -247,8 +248,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                 cfg = arm_config(scale.arm_width)
                 steps = scale.arm_steps
             model = build_model(cfg, mseed, dev)
-            res = train(model, data, TrainConfig(steps=steps, batch_size=scale.batch, lr=3e-3,
-                                                 seed=mseed, device=dev, progress=progress))
+            tcfg = TrainConfig(steps=steps, batch_size=scale.batch, lr=3e-3, seed=mseed,
+                               device=dev, progress=progress)
+            res = train(model, data, tcfg)
+            maybe_save(checkpoints, f"parity-{name}-{variant}-{mseed}", model, tcfg, data, res)
             t = clock.lap(f"train:{name}:{variant}", t)
             info = {"model": name, "variant": variant, "train_seed": mseed,
                     "params": model.parameter_count(), "data_sha256": data.content_hash,
@@ -329,9 +332,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--checkpoints", type=Path, default=None,
+                    help="save every trained model (weights + manifest) under this folder")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress)
+    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
+                  checkpoints=args.checkpoints)
     payload["command"] = command_line("experiments.parity", argv)
     for p in write(payload, args.out):
         print(p)

@@ -38,6 +38,7 @@ from experiments.common import (
     command_line,
     device_name,
     markdown_table,
+    maybe_save,
     write_results,
 )
 from simulators.cli_support import run_main
@@ -96,7 +97,7 @@ def outcome_canvas(v: IntVocab, a: np.ndarray, out_len: int) -> np.ndarray:
 
 
 def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
-                clock: Clock) -> tuple[list[dict], dict]:
+                clock: Clock, checkpoints: Path | None = None) -> tuple[list[dict], dict]:
     v = outcome_vocab(max(scale.ns))
     rng = np.random.default_rng([seed, 31])
     inputs, outputs = [], []
@@ -113,8 +114,10 @@ def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
                       attention="full", max_position=2 * max(scale.ns) + 2)
     model = build_model(cfg, seed, dev)
     t = time.perf_counter()
-    res = train(model, data, TrainConfig(steps=scale.outcome_steps, batch_size=scale.batch,
-                                         lr=3e-3, seed=seed, device=dev, progress=progress))
+    tcfg = TrainConfig(steps=scale.outcome_steps, batch_size=scale.batch, lr=3e-3, seed=seed,
+                       device=dev, progress=progress)
+    res = train(model, data, tcfg)
+    maybe_save(checkpoints, f"pram-mdm-{name}", model, tcfg, data, res)
     t = clock.lap(f"train:mdm:{name}", t)
     pol = LearnedMDMPolicy(model, v, dev)
     rows = []
@@ -199,7 +202,7 @@ def run_construction(name: str, prog, scale: Scale, seed: int) -> list[dict]:  #
 
 
 def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bool,  # type: ignore[no-untyped-def]
-                clock: Clock) -> tuple[list[dict], list[dict]]:
+                clock: Clock, checkpoints: Path | None = None) -> tuple[list[dict], list[dict]]:
     rows, infos = [], []
     out_name = "A" if name == "prefix_sum" else "S"
     for n in scale.process_ns:
@@ -225,8 +228,10 @@ def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bo
                           positions=("absolute",), attention="full", max_position=lay.S)
         model = build_model(cfg, seed, dev)
         t = time.perf_counter()
-        res = train(model, data, TrainConfig(steps=scale.process_steps, batch_size=min(
-            scale.batch, 8), lr=3e-3, seed=seed, device=dev, progress=progress))
+        tcfg = TrainConfig(steps=scale.process_steps, batch_size=min(scale.batch, 8), lr=3e-3,
+                           seed=seed, device=dev, progress=progress)
+        res = train(model, data, tcfg)
+        maybe_save(checkpoints, f"pram-mdm-process-{name}-{n}", model, tcfg, data, res)
         t = clock.lap(f"train:mdm-process:{name}:{n}", t)
         pol = CompactMDMPolicy(LearnedMDMPolicy(model, compact, dev, learned_fill=True), ids,
                                vocab.mask_id)
@@ -259,7 +264,7 @@ def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bo
 
 
 def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
-        progress: bool = True) -> dict:
+        progress: bool = True, checkpoints: Path | None = None) -> dict:
     scale = SCALES[check_scale(scale_name)]
     dev = str(resolve_device(device))
     clock = Clock()
@@ -269,11 +274,11 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         t = time.perf_counter()
         rows += run_construction(name, prog, scale, seed)
         clock.lap(f"construction:{name}", t)
-        orow, info = run_outcome(name, scale, dev, seed, progress, clock)
+        orow, info = run_outcome(name, scale, dev, seed, progress, clock, checkpoints)
         rows += orow
         models.append(info)
         if name == "prefix_sum":
-            prow, pinfo = run_process(name, prog, scale, dev, seed, progress, clock)
+            prow, pinfo = run_process(name, prog, scale, dev, seed, progress, clock, checkpoints)
             rows += prow
             models += pinfo
     return {"device": device_name(dev), "seed": seed, "scale": scale_name, "rows": rows,
@@ -332,9 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--checkpoints", type=Path, default=None,
+                    help="save every trained model (weights + manifest) under this folder")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress)
+    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
+                  checkpoints=args.checkpoints)
     payload["command"] = command_line("experiments.pram_mdm", argv)
     for p in write(payload, args.out):
         print(p)

@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.only or list(EXPERIMENTS):
         mod = EXPERIMENTS[name]
         start = time.perf_counter()
-        payload = mod.run(args.scale, dev, args.seed, progress=not args.no_progress)
+        payload = mod.run(args.scale, dev, args.seed, progress=not args.no_progress,
+                          checkpoints=args.out / "checkpoints")
         payload["command"] = (f"python -m experiments.{name} --scale {args.scale} --device "
                               f"{args.device} --seed {args.seed} (via experiments.run_all)")
         paths = mod.write(payload, args.out)
