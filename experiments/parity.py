@@ -286,10 +286,13 @@ def plot(payload: dict, path: Path) -> None:
     for label, rs in groups.items():
         lengths = sorted({r["length"] for r in rs})
         acc = [np.mean([r["accuracy"] for r in rs if r["length"] == n]) for n in lengths]
-        ax1.plot(lengths, acc, marker="o", label=label)
+        # The construction is drawn dashed on top, so a learned model that matches it shows.
+        style = (dict(color="black", ls="--", marker="x", zorder=5)
+                 if label.startswith("construction") else dict(marker="o"))
+        ax1.plot(lengths, acc, label=label, **style)
         if not label.startswith("arm"):
             st = [np.mean([r["mean_steps"] for r in rs if r["length"] == n]) for n in lengths]
-            ax2.plot(lengths, st, marker="o", label=label)
+            ax2.plot(lengths, st, label=label, **style)
     ax1.axhline(0.5, color="grey", lw=0.8, ls=":")
     ax1.set(xscale="log", xlabel="input length n", ylabel="accuracy", title="parity accuracy",
             ylim=(-0.02, 1.02))
