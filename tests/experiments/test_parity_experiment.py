@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from constructions.parity_apmdm import BOS
-from experiments.parity import SCALES, length2_dataset, recipe_dataset, held_out_inputs, write
+from experiments.parity import SCALES, held_out_inputs, length2_dataset, recipe_dataset, write
 
 
 def test_paper_setting_is_seven_transitions_plus_two_halts() -> None:
