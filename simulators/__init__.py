@@ -1,7 +1,7 @@
 """Reference machines and generation processes for the paper
 "On Powerful Ways to Generate: Autoregression, Diffusion, and Beyond".
 
-Sub-packages (imports point downward only; see ``docs/architecture.md``):
+Sub-packages (imports point downward only; see ``README.md`` and ``docs/interfaces.md``):
 
 * :mod:`simulators.pram`      -- the reference PRAM machine and the ``.pram`` language
 * :mod:`simulators.grammars`  -- one- and two-sided Dyck-k reference machinery
