@@ -9,6 +9,7 @@ imports torch.
 * ``checkpoint``  -- weights + manifest JSON
 * ``policies``    -- networks wrapped as the engines' policies (AP-MDM, MDM, ARM)
 * ``batched``     -- lock-step runners that agree with the engines, one forward pass per step
+* ``local_eval``  -- exact O(L) evaluation of local-attention models on very long canvases
 * ``evaluate``    -- accuracy / steps / halting summaries
 
 See docs/learned.md.
