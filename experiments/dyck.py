@@ -64,7 +64,7 @@ class Scale:
 
 SCALES = {
     "smoke": Scale(60, 8, 32, 24, 60, 60, 16, 16),
-    "cpu-reduced": Scale(400, 16, 300, 48, 500, 500, 32, 32),
+    "cpu-reduced": Scale(600, 16, 400, 48, 1500, 1500, 64, 32),
     "full": Scale(4000, 32, 2000, 128, 4000, 4000, 256, 64),  # by estimate; not yet run on GPU
 }
 
