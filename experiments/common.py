@@ -77,7 +77,8 @@ def write_results(out: Path, name: str, payload: dict, table_md: str, notes: Seq
             f"wall time {payload.get('wall_s', '?')} s", ""]
     if payload["scale"] != "full":
         head += [CPU_NOTE.format(scale=payload["scale"]), ""]
-    md.write_text("\n".join([*head, *notes, "", table_md, ""]))
+    paragraphs = [line for note in notes for line in (note, "")]  # one paragraph per note
+    md.write_text("\n".join([*head, *paragraphs, table_md, ""]))
     plot(png)
     return [js, md, png]
 
