@@ -11,12 +11,13 @@ import json
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
+from simulators.cli_support import ArgumentParser
 from simulators.errors import UsageError
 
 DEFAULT_OUT = Path("docs/results")
@@ -104,3 +105,27 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(r.get(c, "")) for c in columns) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def experiment_main(module: str, description: str, scales: Sequence[str], run: Callable[..., dict],
+                    write: Callable[[dict, Path], Sequence[Path]],
+                    argv: Sequence[str] | None) -> int:
+    """The command line every experiment shares: ``python -m experiments.NAME [--scale S]
+    [--device D] [--seed N] [--out DIR] [--no-progress] [--checkpoints DIR]``; runs ``run``,
+    records the exact command in the payload and writes JSON + PNG + Markdown via ``write``."""
+    ap = ArgumentParser(prog=f"python -m {module}", description=description)
+    ap.add_argument("--scale", default="cpu-reduced", choices=list(scales))
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--checkpoints", type=Path, default=None,
+                    help="save every trained model (weights + manifest) under this folder")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
+                  checkpoints=args.checkpoints)
+    payload["command"] = command_line(module, argv)
+    for p in write(payload, args.out):
+        print(p)
+    return 0

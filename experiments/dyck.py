@@ -18,7 +18,6 @@ of those runs, ``beyond_training`` = L exceeds the longest word in the model's t
 
 from __future__ import annotations
 
-import argparse
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,11 +28,10 @@ import torch
 
 from constructions.dyck_apmdm import DyckAPMDM
 from experiments.common import (
-    DEFAULT_OUT,
     Clock,
     check_scale,
-    command_line,
     device_name,
+    experiment_main,
     markdown_table,
     maybe_save,
     write_results,
@@ -251,23 +249,8 @@ def write(payload: dict, out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m experiments.dyck", description=__doc__.split(
-        "\n")[0])
-    ap.add_argument("--scale", default="cpu-reduced", choices=list(SCALES))
-    ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--no-progress", action="store_true")
-    ap.add_argument("--checkpoints", type=Path, default=None,
-                    help="save every trained model (weights + manifest) under this folder")
-    args = ap.parse_args(argv)
-    torch.set_num_threads(min(2, torch.get_num_threads()))
-    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
-                  checkpoints=args.checkpoints)
-    payload["command"] = command_line("experiments.dyck", argv)
-    for p in write(payload, args.out):
-        print(p)
-    return 0
+    return experiment_main("experiments.dyck", __doc__.split("\n")[0], list(SCALES), run,
+                           write, argv)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ with a right neighbour at position 2, so those views are unconstrained by the da
 
 from __future__ import annotations
 
-import argparse
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,11 +45,10 @@ from constructions.parity_apmdm import (
     run_parity,
 )
 from experiments.common import (
-    DEFAULT_OUT,
     Clock,
     check_scale,
-    command_line,
     device_name,
+    experiment_main,
     markdown_table,
     maybe_save,
     write_results,
@@ -329,23 +327,8 @@ def write(payload: dict, out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m experiments.parity", description=__doc__.split(
-        "\n")[0])
-    ap.add_argument("--scale", default="cpu-reduced", choices=list(SCALES))
-    ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--no-progress", action="store_true")
-    ap.add_argument("--checkpoints", type=Path, default=None,
-                    help="save every trained model (weights + manifest) under this folder")
-    args = ap.parse_args(argv)
-    torch.set_num_threads(min(2, torch.get_num_threads()))
-    payload = run(args.scale, args.device, args.seed, progress=not args.no_progress,
-                  checkpoints=args.checkpoints)
-    payload["command"] = command_line("experiments.parity", argv)
-    for p in write(payload, args.out):
-        print(p)
-    return 0
+    return experiment_main("experiments.parity", __doc__.split("\n")[0], list(SCALES), run,
+                           write, argv)
 
 
 if __name__ == "__main__":
