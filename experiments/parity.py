@@ -95,7 +95,7 @@ SCALES = {
                    dense_max_length=16, apmdm_steps=150, arm_steps=60, batch=32,
                    arm_train_size=300),
     "cpu-reduced": Scale(lengths=(2, 3, 4, 5, 8, 10, 16, 32, 100, 1000, 10000), per_length=64,
-                         long_per_length=16, dense_max_length=100, apmdm_steps=600,
+                         long_per_length=128, dense_max_length=100, apmdm_steps=600,
                          arm_steps=1500, batch=64),
     # Sized by estimate for ~5 minutes of one H100 (not yet run: no GPU was lent to this task);
     # the 10,000-length bin dominates (~13,300 lock-step steps per AP-MDM model).
