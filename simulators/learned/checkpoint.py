@@ -63,4 +63,4 @@ def load_checkpoint(directory: str | Path, device: str = "cpu") -> tuple[PolicyT
     model = PolicyTransformer(cfg)
     state = torch.load(d / WEIGHTS, map_location=device, weights_only=True)
     model.load_state_dict(state)
-    return model.to(device).eval(), manifest
+    return model.to(device).train(False), manifest

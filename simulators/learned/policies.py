@@ -40,7 +40,7 @@ class _Wrapper:
         self.sample = sample
         if model.cfg.vocab_size < len(vocab):
             raise UsageError(f"model has {model.cfg.vocab_size} token ids, vocabulary {len(vocab)}")
-        self.model = model.eval().to(device)
+        self.model = model.train(False).to(device)
         self.vocab = vocab
         self.device = torch.device(device)
         self.pad = model.cfg.pad_id if model.cfg.pad_id is not None else 0

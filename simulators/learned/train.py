@@ -108,7 +108,7 @@ def train(model: PolicyTransformer, data: TransitionDataset, tcfg: TrainConfig) 
     if device.type == "cuda":
         torch.cuda.synchronize()
     result.wall_s = time.perf_counter() - start
-    model.eval()
+    model.train(False)  # inference mode
     return result
 
 
