@@ -18,24 +18,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from constructions.masked_arm import build_masked_arm
-from constructions.masked_arm.example_policies import example_vocab, random_mdm_program
+from constructions.masked_arm.example_policies import (
+    DOUBLE_PRAM_SOURCE,
+    example_vocab,
+    random_mdm_program,
+)
 from simulators.cli_support import run_main
 from simulators.encoder import Program, mdm_policy
 from simulators.errors import UsageError
 from simulators.processes import BaseVocab, HaltReason, run_masked_arm, run_mdm
-
-DOUBLE = """
-program double
-model EREW
-input A[n]
-output A
-processors n
-time 12
-begin
-  for i in 0 .. n-1 pardo
-    A[i] := 2 * A[i]
-  end
-end"""
 
 
 def _best(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
@@ -79,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from simulators.pram import compile_source
 
     for n in (1, 2):
-        mdm = build_pram_mdm(compile_source(DOUBLE), {"A": list(range(1, n + 1))},
+        mdm = build_pram_mdm(compile_source(DOUBLE_PRAM_SOURCE), {"A": list(range(1, n + 1))},
                              one_token_per_step=True)
         print(_row(f"Theorem 1 MDM, double, n={n}", mdm.program, mdm.vocab,
                    mdm.initial_canvas(), args.repeat))

@@ -20,7 +20,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from constructions.masked_arm.example_policies import ORDERS, example_vocab, random_mdm_program
+from constructions.masked_arm.example_policies import (
+    DOUBLE_PRAM_SOURCE,
+    ORDERS,
+    example_vocab,
+    random_mdm_program,
+)
 from proofs_checks.report import record
 from simulators.encoder import Aggregate, Program, mdm_policy
 from simulators.processes import HaltReason, MDMDecision, run_mdm
@@ -88,18 +93,6 @@ def test_a_policy_without_a_cost_hook_is_not_accounted():
     assert trace.halt == HaltReason.NO_MASKS and trace.serial_cost is None
 
 
-DOUBLE = """
-program double
-model EREW
-input A[n]
-output A
-processors n
-time 12
-begin
-  for i in 0 .. n-1 pardo
-    A[i] := 2 * A[i]
-  end
-end"""
 
 
 @pytest.mark.parametrize("one_token_per_step", [False, True])
@@ -107,7 +100,7 @@ def test_theorem1_mdm_cost_is_within_the_cubic_bound(one_token_per_step):
     pram_mdm = pytest.importorskip("constructions.pram_mdm")
     from simulators.pram import compile_source
 
-    mdm = pram_mdm.build_pram_mdm(compile_source(DOUBLE), {"A": [4, 9]},
+    mdm = pram_mdm.build_pram_mdm(compile_source(DOUBLE_PRAM_SOURCE), {"A": [4, 9]},
                                   one_token_per_step=one_token_per_step)
     x0 = mdm.initial_canvas()
     s = len(x0)

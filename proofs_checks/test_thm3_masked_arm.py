@@ -22,6 +22,7 @@ from hypothesis import given
 
 from constructions.masked_arm import EXTRA_DEPTH_BOUND, build_masked_arm
 from constructions.masked_arm.example_policies import (
+    DOUBLE_PRAM_SOURCE,
     example_vocab,
     random_initial_canvas,
     random_mdm_program,
@@ -82,18 +83,6 @@ def test_larger_contexts_on_a_few_programs():
         _assert_theorem3(simulate(program, vocab, x0), "content-dependent random orders")
 
 
-DOUBLE = """
-program double
-model EREW
-input A[n]
-output A
-processors n
-time 12
-begin
-  for i in 0 .. n-1 pardo
-    A[i] := 2 * A[i]
-  end
-end"""
 
 
 def _theorem1_case(prog, inputs: dict[str, list[int]], label: str) -> None:
@@ -109,7 +98,7 @@ def _theorem1_case(prog, inputs: dict[str, list[int]], label: str) -> None:
 
 
 def test_theorem1_mdm_one_token_per_step_double():
-    _theorem1_case(compile_source(DOUBLE), {"A": [5]}, "Theorem 1 MDM: double")
+    _theorem1_case(compile_source(DOUBLE_PRAM_SOURCE), {"A": [5]}, "Theorem 1 MDM: double")
 
 
 @pytest.mark.slow

@@ -137,3 +137,20 @@ def prefix_sum_mdm_program(n: int, order: list[int], vocab: IntVocab) -> Program
     least = aggregate(select(is_mask, 1, "=="), prio, "min", default=n).named("least")
     fill = ew("and", is_mask, ew("eq", prio, least)).named("fill")
     return Program({"token": token, "fill": fill}, max_length=2 * n, name=f"prefix_sum(n={n})")
+
+
+#: The smallest PRAM program whose Theorem 1 MDM is cheap enough to re-run as a Masked-ARM
+#: one token per step: every processor doubles its own cell (EREW, one pardo). Shared by the
+#: Theorem 2 and Theorem 3 checks and the Masked-ARM benchmark.
+DOUBLE_PRAM_SOURCE = """
+program double
+model EREW
+input A[n]
+output A
+processors n
+time 12
+begin
+  for i in 0 .. n-1 pardo
+    A[i] := 2 * A[i]
+  end
+end"""
