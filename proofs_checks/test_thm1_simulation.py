@@ -36,8 +36,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pram"
 # Default sizes per example: the cheap ones (T(n)*P(n) small) at n = 4 (and 8); the two
 # logarithmic-time workhorses sweep the n = 2^2 .. 2^8 even in the default run.
 _POW2_SWEEP = tuple(2**k for k in range(2, 9))
-DEFAULT_SIZES = {"prefix_sum": _POW2_SWEEP, "sum": _POW2_SWEEP, "broadcast_erew": (4, 8), "or_crcw": (4, 8),
-                 "list_ranking": (4,), "sort": (4,), "max_crcw": (4,), "dyck1": (4,)}
+DEFAULT_SIZES = {"prefix_sum": _POW2_SWEEP, "sum": _POW2_SWEEP, "broadcast_erew": (4, 8),
+                 "or_crcw": (4, 8), "list_ranking": (4,), "sort": (4,), "max_crcw": (4,),
+                 "dyck1": (4,)}
 # The sweep: sizes 2^2 .. 2^8, capped per example where the canvas T*P*K grows too fast.
 SWEEP_MAX = {"prefix_sum": 256, "sum": 256, "broadcast_erew": 256, "or_crcw": 256,
              "list_ranking": 128, "dyck1": 128, "blelloch_scan": 128, "sort": 16,
