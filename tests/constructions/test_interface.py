@@ -1,0 +1,71 @@
+"""The construction interface's report: measured numbers, fixed keys, shared CLI options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from constructions.cli_common import add_run_options, emit_report, run_kwargs
+from constructions.interface import REPORT_KEYS, RunReport, network_size
+from simulators.cli_support import ArgumentParser
+from simulators.encoder import Program, const, ew, mdm_policy, tokens
+from simulators.errors import UsageError
+from simulators.processes import IntVocab, LeftmostK, run_mdm
+
+
+def _tiny_run() -> RunReport:
+    """An MDM that fills one mask per step with 7: 3 masks -> 3 steps, length 5 throughout."""
+    vocab = IntVocab(0, 9)
+    tok = tokens(0, vocab.mask_id)
+    program = Program({"token": const(7), "fill": ew("eq", tok, vocab.mask_id)}, max_length=8)
+    canvas = np.array([1, 2, vocab.mask_id, vocab.mask_id, vocab.mask_id], dtype=np.int64)
+    trace = run_mdm(mdm_policy(program), canvas, vocab, fill_rule=LeftmostK(1))
+    return RunReport.from_trace("tiny", "interpreter", trace, trace.final.tolist(),
+                                network_size(program.cost()), {"note": 1})
+
+
+def test_report_numbers_are_read_from_the_trace() -> None:
+    rep = _tiny_run()
+    assert rep.decoding_steps == 3
+    assert rep.context_length == rep.initial_length == rep.final_length == 5
+    assert rep.output == [1, 2, 7, 7, 7]
+    assert rep.halt == "no_masks"
+
+
+def test_to_json_has_exactly_the_shared_keys() -> None:
+    obj = _tiny_run().to_json()
+    assert tuple(sorted(obj)) == tuple(sorted(REPORT_KEYS))
+    assert "note" not in obj and obj["extra"] == {"note": 1}
+    assert set(obj["network"]) == {"depth", "attention_layers", "mlp_layers", "heads",
+                                   "width_bits"}
+    json.dumps(obj)  # plain JSON types only
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = ArgumentParser(prog="t")
+    add_run_options(parser, default_max_steps=50)
+    return parser.parse_args(argv)
+
+
+def test_run_options_defaults_and_validation() -> None:
+    args = _parse([])
+    assert run_kwargs(args) == {"max_steps": 50, "record_canvases": False,
+                                "backend": "interpreter", "device": "cpu"}
+    assert _parse(["--max-steps", "3", "--html", "x.html"]).max_steps == 3
+    assert run_kwargs(_parse(["--html", "x.html"]))["record_canvases"] is True
+    for bad in (["--max-steps", "0"], ["--max-steps", "x"], ["--backend", "gpu"]):
+        with pytest.raises(UsageError):
+            _parse(bad)
+    with pytest.raises(UsageError, match="--backend weights"):
+        run_kwargs(_parse(["--device", "cuda"]))
+
+
+def test_emit_report_prints_json_or_text(capsys: pytest.CaptureFixture[str]) -> None:
+    rep = _tiny_run()
+    emit_report(_parse(["--json"]), rep, text=lambda r: "unused")
+    assert json.loads(capsys.readouterr().out)["decoding_steps"] == 3
+    emit_report(_parse([]), rep, text=lambda r: f"steps={r.decoding_steps}")
+    assert capsys.readouterr().out == "steps=3\n"
