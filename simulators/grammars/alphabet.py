@@ -32,10 +32,21 @@ LANGUAGES = ("dyck", "two-sided-dyck")
 EMPTY_WORD = "ε"
 
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"), ("<", ">"))
-_MAX_K = 1_000  # names stay short; a larger alphabet is never needed by the paper's checks
+MAX_K = 1_000  # names stay short; a larger alphabet is never needed by the paper's checks
+_MAX_K = MAX_K
 
 _TWO_SIDED_TOKEN = re.compile(r"\s*(?:(~?)(a)(\d+)|(A)(\d+))")
 _ONE_SIDED_TOKEN = re.compile(r"\s*(?:([(])(\d+)|([)])(\d+)|([(\[{<])|([)\]}>]))")
+_SPACE = re.compile(r"\s*")
+# byte tables of the vectorised tokenizer (:meth:`DyckAlphabet._parse_fast`)
+_SPACE_BYTES = np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8)
+_HEADS_TWO = np.frombuffer(b"aA", dtype=np.uint8)
+_HEADS_ONE = np.frombuffer(b"()[]{}<>", dtype=np.uint8)
+_PARENS = np.frombuffer(b"()", dtype=np.uint8)
+_CLOSERS = np.frombuffer(b")]}>", dtype=np.uint8)
+_BRACKET_SORTED = np.sort(_HEADS_ONE)
+_BRACKET_TYPE = np.array([1 + next(i for i, pair in enumerate(_BRACKETS) if chr(c) in pair)
+                          for c in _BRACKET_SORTED.tolist()], dtype=np.int64)
 
 
 def check_k(k: int) -> int:
@@ -101,23 +112,93 @@ class DyckAlphabet:
         """
         if text.strip() in ("", EMPTY_WORD):
             return np.zeros(0, dtype=np.int64)
+        fast = self._parse_fast(text)
+        return fast if fast is not None else self._parse_exact(text, file=file, line=line)
+
+    def _parse_exact(self, text: str, *, file: str = "<word>", line: int = 1) -> np.ndarray:
+        """The regex tokenizer (linear, one Python step per token): used for anything the fast
+        path does not accept, so every error message and column comes from here."""
+        if text.strip() in ("", EMPTY_WORD):
+            return np.zeros(0, dtype=np.int64)
         pattern = _TWO_SIDED_TOKEN if self.two_sided else _ONE_SIDED_TOKEN
         ids: list[int] = []
         pos = 0
         end = len(text.rstrip())
         while pos < end:
             match = pattern.match(text, pos)
-            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
             if match is None:
+                start = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
                 raise self._error(text, start, "expected " + self._expected(), file, line)
             token = self._token_id(match)
             if token is None:
+                start = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
                 raise self._error(
                     text, start, f"letter index out of range for k = {self.k}", file, line
                 )
             ids.append(token)
             pos = match.end()
         return np.asarray(ids, dtype=np.int64)
+
+    def _parse_fast(self, text: str) -> np.ndarray | None:
+        """Vectorised tokenizer for well-formed ASCII words (O(n), no Python loop over tokens);
+        returns None whenever anything is unusual, and :meth:`parse` then reports it.
+
+        A token is a *head* character (``a``/``A``; or a bracket) followed by its digits; a digit
+        must follow a head or a digit (whitespace separates tokens), ``~`` must precede ``a``.
+        """
+        try:
+            raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        except UnicodeEncodeError:
+            return None
+        is_digit = (raw >= 48) & (raw <= 57)
+        is_space = np.isin(raw, _SPACE_BYTES)
+        heads_chars = _HEADS_TWO if self.two_sided else _HEADS_ONE
+        is_head = np.isin(raw, heads_chars)
+        is_tilde = raw == ord("~")
+        if not self.two_sided and is_tilde.any():
+            return None
+        if not np.all(is_digit | is_space | is_head | is_tilde):
+            return None
+        prev = np.concatenate([[ord(" ")], raw[:-1]])
+        prev_ok = np.isin(prev, heads_chars) | ((prev >= 48) & (prev <= 57))
+        if np.any(is_digit & ~prev_ok):
+            return None
+        nxt = np.concatenate([raw[1:], [ord(" ")]])
+        if np.any(is_tilde & (nxt != ord("a"))):
+            return None
+        heads = np.flatnonzero(is_head)
+        if heads.size == 0:
+            return None
+        digit_count = np.cumsum(is_digit)
+        bounds = np.concatenate([heads[1:], [raw.size]])
+        run = digit_count[bounds - 1] - digit_count[heads]  # digits right after each head
+        if run.size and run.max() > 4:
+            return None  # long indices: leave range errors and leading zeros to the slow path
+        padded = np.concatenate([raw, np.zeros(4, dtype=np.uint8)]).astype(np.int64) - 48
+        value = np.zeros(heads.size, dtype=np.int64)
+        for j in range(1, 5):
+            has = run >= j
+            value = np.where(has, value * 10 + padded[heads + j], value)
+        head_char = raw[heads]
+        if self.two_sided:
+            if np.any(run == 0):
+                return None
+            inverse = (head_char == ord("A")) | (
+                (heads > 0) & (raw[np.maximum(heads - 1, 0)] == ord("~")))
+            if np.any((head_char == ord("A")) & (heads > 0)
+                      & (raw[np.maximum(heads - 1, 0)] == ord("~"))):
+                return None
+            index = value
+        else:
+            numbered = np.isin(head_char, _PARENS)
+            if np.any((run > 0) & ~numbered):
+                return None
+            bracket_type = np.searchsorted(_BRACKET_SORTED, head_char)
+            index = np.where(run > 0, value, _BRACKET_TYPE[bracket_type])
+            inverse = np.isin(head_char, _CLOSERS)
+        if np.any((index < 1) | (index > self.k)):
+            return None
+        return (index - 1 + np.where(inverse, self.k, 0)).astype(np.int64)
 
     def _token_id(self, m: re.Match[str]) -> int | None:
         if self.two_sided:

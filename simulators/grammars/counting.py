@@ -21,6 +21,9 @@ The tests check both formulas against brute-force enumeration and against an O(L
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+
 from simulators.errors import LimitExceeded, UsageError
 from simulators.grammars.alphabet import check_k
 
@@ -44,26 +47,33 @@ def counts_by_half_length(
     """``[N_0, N_1, ..., N_max_half]`` where ``N_n`` is the number of members of length ``2n``."""
     k = check_k(k)
     _check_length(2 * max_half, limit)
-    out = [1]
+    return list(_iter_counts(k, max_half, two_sided))
+
+
+def _iter_counts(k: int, max_half: int, two_sided: bool) -> Iterator[int]:
+    """``N_0, N_1, ..., N_max_half`` one at a time (O(1) big integers alive, so a single count
+    of a long length needs memory for one number, not for the whole table)."""
+    yield 1
     catalan_prev = 1  # C_{n-1}
     if not two_sided:
         kn = 1
         for n in range(1, max_half + 1):
             catalan = catalan_prev * 2 * (2 * n - 1) // (n + 1)  # C_n, exact division
             kn *= k
-            out.append(catalan * kn)
+            yield catalan * kn
             catalan_prev = catalan
-        return out
+        return
     d, q = 2 * k, 2 * k - 1
     d2 = d * d
     term = 1  # C_{n-1} * q^(n-1), updated incrementally to C_{n-1} q^n below
+    previous = 1
     for n in range(1, max_half + 1):
         if n > 1:
             # C_{n-1} = C_{n-2} * 2(2n-3) / n  (exact: multiply first, then divide)
             term = term * 2 * (2 * n - 3) // n
         term *= q  # now C_{n-1} q^n
-        out.append(d2 * out[-1] - d * term)
-    return out
+        previous = d2 * previous - d * term
+        yield previous
 
 
 def count(k: int, length: int, *, two_sided: bool, limit: int = DEFAULT_MAX_COUNT_LENGTH) -> int:
@@ -71,7 +81,8 @@ def count(k: int, length: int, *, two_sided: bool, limit: int = DEFAULT_MAX_COUN
     _check_length(length, limit)
     if length % 2:
         return 0
-    return counts_by_half_length(k, length // 2, two_sided=two_sided, limit=limit)[-1]
+    k = check_k(k)
+    return deque(_iter_counts(k, length // 2, two_sided), maxlen=1)[0]
 
 
 def counts(

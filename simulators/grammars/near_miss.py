@@ -50,6 +50,8 @@ def near_misses(
     base = as_word(word, k)
     if not is_member(base, k, two_sided=two_sided):
         raise UsageError("near_misses expects a member of the language as its starting word")
+    if isinstance(num, bool) or not isinstance(num, int) or num < 0:
+        raise UsageError(f"num must be a non-negative integer, got {num!r}")
     if max_edits not in (1, 2):
         raise UsageError(f"max_edits must be 1 or 2, got {max_edits!r}")
     out: list[np.ndarray] = []

@@ -181,6 +181,8 @@ def sample_words(
     """``num`` independent uniform members of ``length``: an int64 array (num, length)."""
     if isinstance(num, bool) or not isinstance(num, int) or num < 0:
         raise UsageError(f"num must be a non-negative integer, got {num!r}")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0 or length % 2:
+        raise UsageError(f"members have even length; cannot sample length {length!r}")
     if num > max_samples or num * length > 50 * max_samples:
         raise LimitExceeded(f"{num} samples of length {length} exceed the sample limit")
     out = np.empty((num, length), dtype=np.int64)
