@@ -7,7 +7,8 @@ Read in this order (each file is one part of the proof; docs/theorem1.md walks t
 * :mod:`.program`  -- the per-step network (one encoder program, depth independent of n);
   :mod:`.alu` its arithmetic unit, :mod:`.ops` the encoder operations it is written in.
 * :mod:`.build`    -- the MDM: layout + network + fill rule as policies for the MDM engine;
-  :mod:`.restricted_eval` evaluates the network only where a fill is possible (speed).
+  its fast policy evaluates the network only where a fill is possible (the encoder's
+  restricted mode, :mod:`simulators.encoder.restricted`).
 * :mod:`.simulate` / :mod:`.decode` -- run it, read states and outputs back.
 * :mod:`.cli` -- ``python -m constructions.pram_mdm run FILE --input A=3,1,4 [--json] [--show]``.
 """

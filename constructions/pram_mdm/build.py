@@ -5,7 +5,8 @@ the declared P(n) and T(n) *before* decoding (so the context is fixed in advance
 must be), builds the per-step encoder program and wraps it as policies for the MDM engine:
 
 * ``policy`` -- the fast policy: the same program evaluated only at the positions that can be
-  filled this step (see :mod:`.restricted_eval`); what runs at scale.
+  filled this step (the encoder's restricted mode, ``program.evaluate(canvas, positions=...)``,
+  :mod:`simulators.encoder.restricted`); what runs at scale.
 * ``dense_policy`` -- the encoder language's own adapter (:func:`simulators.encoder.mdm_policy`),
   evaluating every position; the reference the fast policy is tested against.
 """
@@ -29,7 +30,6 @@ from constructions.pram_mdm.layout import (
     make_layout,
 )
 from constructions.pram_mdm.program import StepNetwork, build_step_network
-from constructions.pram_mdm.restricted_eval import RestrictedEvaluator
 from simulators.encoder import Program, mdm_policy
 from simulators.encoder.layers import Cost
 from simulators.pram import bind
@@ -48,7 +48,6 @@ class PramMDM:
     network: StepNetwork
     program: Program
     one_token_per_step: bool = False
-    _evaluator: RestrictedEvaluator | None = field(default=None, repr=False)
     _serial: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -77,9 +76,7 @@ class PramMDM:
 
     @property
     def policy(self) -> FastPolicy:
-        if self._evaluator is None:
-            self._evaluator = RestrictedEvaluator(self.program)
-        return FastPolicy(self, self._evaluator)
+        return FastPolicy(self)
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,6 @@ class FastPolicy:
     """
 
     mdm: PramMDM
-    evaluator: RestrictedEvaluator
 
     def positions(self, canvas: np.ndarray) -> np.ndarray:
         lay = self.mdm.layout
@@ -119,7 +115,7 @@ class FastPolicy:
         tokens = np.full(lay.S, lay.mask_id, dtype=np.int64)
         fill = np.zeros(lay.S, dtype=bool)
         if pos.size:
-            out = self.evaluator.evaluate(canvas, pos, ("token", "fill"))
+            out = self.mdm.program.evaluate(canvas, positions=pos, names=("token", "fill"))
             tokens[pos] = out["token"]
             fill[pos] = out["fill"].astype(bool)
         return MDMDecision(tokens=tokens, fill=fill)

@@ -1,23 +1,25 @@
 """``python -m constructions.pram_mdm run FILE --input A=3,1,4 [--json] [--show]``.
 
 Builds the Theorem-1 MDM for a ``.pram`` program at the size of the given inputs, decodes it with
-the MDM engine and prints the output (``--json``: one JSON object with the output, the decoding
-steps, context length, PRAM steps, processors, network depth and width). ``--show`` renders the
-canvas as it fills, block by block (one row per decoding step, one column per processor record).
-Errors print ``file:line:col: error: ...`` and exit 2 (usage / program text) or 3 (runtime
-fault, including a run longer than the declared T(n)); never a traceback.
+the MDM engine and prints the output (``--json``: the shared report of every construction CLI,
+docs/interfaces.md: output, decoding steps, the measured context length, the network's depth,
+layers and heads; ``extra``: PRAM steps, T(n), declared and used processors). ``--show`` renders
+the canvas as it fills, block by block (one row per decoding step, one column per processor
+record). Errors print ``file:line:col: error: ...`` and exit 2 (usage / program text) or 3
+(runtime fault, including a run longer than the declared T(n) or than ``--max-steps``); never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
-from constructions.pram_mdm.build import build_pram_mdm
+from constructions.cli_common import add_run_options, emit_report, run_kwargs
+from constructions.interface import RunReport
+from constructions.pram_mdm.construction import Theorem1
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
-from constructions.pram_mdm.simulate import run_built
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
@@ -28,11 +30,12 @@ MAX_SHOW_BYTES = 1 << 29  # --show keeps every canvas of the run in memory
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m constructions.pram_mdm",
-                     description="Theorem 1: run a .pram program as a masked diffusion model.")
+                            description="Theorem 1: run a .pram program as a masked diffusion "
+                                        "model.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="build the MDM for FILE at the inputs' size and decode it")
     add_input_arguments(run)
-    run.add_argument("--json", action="store_true", help="print one JSON object")
+    add_run_options(run)
     run.add_argument("--show", action="store_true",
                      help="render the canvas filling block by block (rich)")
     run.add_argument("--show-processors", type=int, default=8, metavar="K",
@@ -48,30 +51,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _text(report: RunReport) -> str:
+    lines = [f"{name} = {vals}" for name, vals in report.output.items()]
+    ex, net = report.extra, report.network
+    lines.append(f"decoding steps {report.decoding_steps} (PRAM steps {ex['pram_steps']} + 1), "
+                 f"context {report.context_length}, network depth {net['depth']}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prog = load_program(args.file)
     inputs, params = inputs_from_args(args)
     if args.show_processors < 1:
         raise UsageError("--show-processors must be >= 1")
-    mdm = build_pram_mdm(prog, inputs, params, one_token_per_step=args.one_token_per_step,
+    if args.dense and args.backend != "interpreter":
+        raise UsageError("--dense is an interpreter mode; drop it or use --backend interpreter")
+    thm = Theorem1.build(prog, inputs, params, one_token_per_step=args.one_token_per_step,
                          value_bits=args.value_bits, max_context=args.max_context)
-    lay = mdm.layout
-    if args.show and lay.S * (lay.T + 2) * 8 > MAX_SHOW_BYTES:
-        raise LimitExceeded(f"--show records every canvas: {lay.T + 2} x {lay.S} tokens would "
-                            f"exceed {MAX_SHOW_BYTES >> 20} MiB; use a smaller input")
-    res = run_built(mdm, dense=args.dense, record_canvases=args.show)
+    lay = thm.mdm.layout
+    kwargs = run_kwargs(args)
+    record = args.show or kwargs["record_canvases"]
+    if record and lay.S * (lay.T + 2) * 8 > MAX_SHOW_BYTES:
+        raise LimitExceeded(f"--show/--html record every canvas: {lay.T + 2} x {lay.S} tokens "
+                            f"would exceed {MAX_SHOW_BYTES >> 20} MiB; use a smaller input")
+    kwargs["record_canvases"] = record
+    report = thm.run(**kwargs, mode="dense" if args.dense else "fast")
     if args.show:
         from constructions.pram_mdm.render import render_run
 
-        render_run(res, max_processors=args.show_processors)
-    if args.json:
-        print(json.dumps(res.summary(), sort_keys=True))
-    elif not args.show:
-        for name, vals in res.output.items():
-            print(f"{name} = {vals}")
-        print(f"decoding steps {res.decoding_steps} (PRAM steps {res.pram_steps} + 1), "
-              f"context {res.context_length}, network depth {res.depth}")
+        assert thm.last_result is not None
+        render_run(thm.last_result, max_processors=args.show_processors)
+    if args.show and not args.json:
+        emit_report(args, report, text=lambda r: "")
+    else:
+        emit_report(args, report, text=_text,
+                    views=[thm.decode_state(c) for c in report.trace.canvases]
+                    if args.html and report.trace is not None else None)
     return 0
 
 

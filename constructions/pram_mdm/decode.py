@@ -19,6 +19,7 @@ from constructions.pram_mdm.layout import (
     FAULT_KINDS,
     FAULT_MAX,
     MODE_HALTED,
+    MODE_IDLE,
     Layout,
 )
 from simulators.errors import BoundExceeded, RuntimeFault, SourceLocation
@@ -50,6 +51,20 @@ def end_block(lay: Layout, canvas: np.ndarray) -> int | None:
     modes = np.array([canvas[lay.record_pos(t, 0, F_MODE)] for t in range(1, lay.T + 1)])
     ended = np.flatnonzero((modes >= MODE_HALTED) & (modes <= FAULT_MAX) & (modes != FAULT_BASE))
     return int(ended[0]) + 1 if ended.size else None
+
+
+def block_modes(lay: Layout, canvas: np.ndarray) -> np.ndarray:
+    """Every block's mode fields as a (T, P) array (vectorised: one reshape of the canvas)."""
+    blocks = np.asarray(canvas)[lay.blocks_start: lay.out_start].reshape(lay.T, lay.PK)
+    return blocks[:, : lay.P * lay.KS].reshape(lay.T, lay.P, lay.KS)[:, :, F_MODE]
+
+
+def processors_used(lay: Layout, canvas: np.ndarray, steps: int) -> int:
+    """Most processors not IDLE after any of the first ``steps`` PRAM steps (1 before any):
+    the PRAM machine's ``processors`` of the same run, read off the decoded canvas."""
+    modes = block_modes(lay, canvas)[:steps]
+    active = (modes != MODE_IDLE).sum(axis=1) if steps else np.zeros(0, dtype=np.int64)
+    return int(max(1, int(active.max(initial=0))))
 
 
 def decode_outputs(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> dict[str, list[int]]:

@@ -11,9 +11,9 @@ import numpy as np
 from constructions.pram_mdm.build import PramMDM, build_pram_mdm
 from constructions.pram_mdm.decode import decode_outputs, end_block
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
-from simulators.errors import RuntimeFault
+from simulators.errors import LimitExceeded, RuntimeFault
 from simulators.pram.isa import CompiledProgram
-from simulators.processes import HaltReason, LeftmostK, Trace, run_mdm
+from simulators.processes import HaltReason, LeftmostK, Policy, Trace, run_mdm
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,9 @@ class MDMRunResult:
 
     output: dict[str, list[int]]
     decoding_steps: int
-    context_length: int
+    context_length: int  # measured: the longest canvas of the trace
     pram_steps: int
-    processors: int
+    processors: int  # declared P(n) (the records per block)
     time_bound: int
     depth: int
     width_bits: int
@@ -39,28 +39,45 @@ class MDMRunResult:
                 "depth": self.depth, "width_bits": self.width_bits, "heads": self.heads,
                 "record_tokens": self.mdm.layout.K, "halt": str(self.trace.halt.value)}
 
+    @property
+    def processors_used(self) -> int:
+        """Most processors not IDLE in any simulated step (the machine's ``processors``)."""
+        from constructions.pram_mdm.decode import processors_used
+
+        return processors_used(self.mdm.layout, self.trace.final, self.pram_steps)
+
 
 def run_built(mdm: PramMDM, canvas: np.ndarray | None = None, *, dense: bool = False,
               record_canvases: bool = False, masked_arm: bool = False,
-              max_trace_bytes: int = 1 << 31) -> MDMRunResult:
+              max_trace_bytes: int = 1 << 31, policy: Policy | None = None,
+              max_steps: int | None = None) -> MDMRunResult:
     """Decode ``mdm`` from ``canvas`` (default: its own inputs) and read the result.
 
     ``dense`` uses the encoder's own full evaluation (reference; small sizes only);
-    ``masked_arm`` runs the engine's leftmost-1 rule instead of the policy's own fill set.
+    ``masked_arm`` runs the engine's leftmost-1 rule instead of the policy's own fill set;
+    ``policy`` replaces both (e.g. the compiled weights). ``max_steps`` (default S, which an MDM
+    can never exceed) stops the run with :class:`LimitExceeded` when reached first.
     """
     lay = mdm.layout
     start = mdm.initial_canvas() if canvas is None else canvas
-    policy = mdm.dense_policy if dense else mdm.policy
-    trace = run_mdm(policy, start, mdm.vocab, max_steps=lay.S,
+    if policy is None:
+        policy = mdm.dense_policy if dense else mdm.policy
+    limit = lay.S if max_steps is None else int(max_steps)
+    trace = run_mdm(policy, start, mdm.vocab, max_steps=limit,
                     fill_rule=LeftmostK(1) if masked_arm else None,
                     record_canvases=record_canvases, max_trace_bytes=max_trace_bytes)
+    if trace.halt is HaltReason.STEP_LIMIT:
+        raise LimitExceeded(f"the Theorem-1 MDM was stopped after {trace.num_steps} decoding "
+                            f"steps (the step limit, --max-steps); it needs at most T(n) + 1 = "
+                            f"{lay.T + 1}")
     if trace.halt is not HaltReason.NO_MASKS:
         raise RuntimeFault(f"the Theorem-1 MDM stopped early ({trace.halt.value}): {trace.message}")
     final = trace.final
     output = decode_outputs(mdm.prog, lay, final)
     t = end_block(lay, final)
     cost = mdm.cost
-    return MDMRunResult(output=output, decoding_steps=trace.num_steps, context_length=lay.S,
+    return MDMRunResult(output=output, decoding_steps=trace.num_steps,
+                        context_length=int(trace.peak_length),
                         pram_steps=int(t or 0), processors=lay.P, time_bound=lay.T,
                         depth=cost.depth, width_bits=cost.width_bits, heads=cost.total_heads,
                         trace=trace, mdm=mdm)

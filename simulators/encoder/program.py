@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from simulators.encoder.layers import Cost, assign_sublayers, compute_cost, seri
 from simulators.encoder.sequences import Seq, Source
 from simulators.encoder.validate import collect, infer_ranges
 from simulators.errors import EncoderProgramError
+
+if TYPE_CHECKING:
+    from simulators.encoder.restricted import RestrictedEvaluator
 
 # Refuse absurd canvas sizes up front (positions are int64 and sorted in memory).
 MAX_PROGRAM_LENGTH = 1 << 30
@@ -49,6 +53,7 @@ class Program:
         # The engines charge serial_cost at every decoding step (Theorem 2 accounting); the
         # program never changes after validation, so one derivation per length suffices.
         self._serial_costs: dict[int, int] = {}
+        self._restricted_evaluator: RestrictedEvaluator | None = None
 
     def name_of(self, seq: Seq) -> str:
         """The sequence's label, or ``s<k>`` with ``k`` its index in this program."""
@@ -83,8 +88,15 @@ class Program:
 
     def evaluate(self, canvas: np.ndarray, *, path: str = "fast",
                  rng: np.random.Generator | None = None,
-                 max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS) -> dict[str, np.ndarray]:
+                 max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS,
+                 positions: np.ndarray | None = None,
+                 names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """Output name -> int64 array shaped like ``canvas`` ((L,) or (B, L)).
+
+        ``positions`` (one 1-D canvas only): compute the outputs at those positions only -- the
+        *restricted* mode (:mod:`.restricted`): attention still reads keys and values from the
+        whole canvas, so the values equal the full evaluation's at those positions; the result
+        arrays are shaped like ``positions``. ``names`` limits which outputs are computed there.
 
         ``path="fast"`` uses the sort-based attention (dense for tiny heads, where it is cheaper);
         ``path="join"`` the sort-based attention wherever the selector allows; ``path="dense"``
@@ -93,6 +105,8 @@ class Program:
         ``max_dense_cells`` bounds the work of any head evaluated densely (``B*L*L`` cells; a
         head beyond it raises :class:`~simulators.errors.LimitExceeded`; ``None``: no bound).
         """
+        if positions is not None:
+            return self._restricted().evaluate(canvas, positions, names)
         batch, single = as_batch(canvas, self.max_length)
         keep = {s.uid for s in self.outputs.values()}
         vals = evaluate_nodes(self.nodes, self.ranges, batch, path=path, rng=rng, keep=keep,
@@ -102,6 +116,14 @@ class Program:
             v = np.array(vals[seq.uid], dtype=np.int64)
             out[key] = v[0] if single else v
         return out
+
+    def _restricted(self) -> RestrictedEvaluator:
+        """The restricted evaluator of this program (built once: it caches static indexes)."""
+        if self._restricted_evaluator is None:
+            from simulators.encoder.restricted import RestrictedEvaluator
+
+            self._restricted_evaluator = RestrictedEvaluator(self)
+        return self._restricted_evaluator
 
     def evaluate_all(self, canvas: np.ndarray, *, path: str = "fast",
                      rng: np.random.Generator | None = None) -> dict[Seq, np.ndarray]:

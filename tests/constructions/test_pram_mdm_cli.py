@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from constructions.interface import NETWORK_KEYS, PRAM_EXTRA_KEYS, REPORT_KEYS
 from constructions.pram_mdm.cli import main
 from simulators.cli_support import run_main
 
@@ -19,11 +20,19 @@ PREFIX = str(ROOT / "examples" / "pram" / "prefix_sum.pram")
 def test_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_main(main, ["run", PREFIX, "--input", "A=3,1,4,1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    for key in ("output", "decoding_steps", "context_length", "pram_steps", "processors",
-                "depth", "width_bits"):
-        assert key in out
+    assert set(out) == set(REPORT_KEYS)
+    assert set(out["extra"]) >= set(PRAM_EXTRA_KEYS)
+    assert set(out["network"]) >= set(NETWORK_KEYS)
+    assert out["construction"] == "theorem1" and out["backend"] == "interpreter"
     assert out["output"] == {"A": [3, 4, 8, 9]}
-    assert out["decoding_steps"] == out["pram_steps"] + 1
+    assert out["decoding_steps"] == out["extra"]["pram_steps"] + 1
+    # Measured by the machine as well: the processors it actually used.
+    assert out["extra"]["processors_used"] == 3 and out["extra"]["processors_declared"] == 4
+
+
+def test_max_steps_stops_with_exit_3(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_main(main, ["run", PREFIX, "--input", "A=3,1,4,1", "--max-steps", "3"]) == 3
+    assert "step limit" in capsys.readouterr().err
 
 
 def test_show_renders_blocks_and_outputs(capsys: pytest.CaptureFixture[str]) -> None:

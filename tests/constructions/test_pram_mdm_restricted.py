@@ -14,8 +14,8 @@ import numpy as np
 from hypothesis import given, settings
 
 from constructions.pram_mdm import build_pram_mdm, run_built
-from constructions.pram_mdm.restricted_eval import RestrictedEvaluator
 from proofs_checks.pram_strategies import PramCase, pram_cases
+from simulators.encoder.restricted import RestrictedEvaluator
 from simulators.pram import load_program
 
 

@@ -13,22 +13,28 @@ values are still taken from the *whole* canvas, as the network prescribes:
   P keys, "every write cell" n_in + P*T keys; the remaining (token-dependent) components are
   evaluated at the candidates only and joined by sorting.
 
-The values produced are exactly those of :meth:`Program.evaluate` at those positions; the test
-``tests/constructions/test_pram_mdm_restricted.py`` checks this against the encoder's own dense
-and fast paths, step by step. Only equality-conjunction heads are supported (all this
-construction uses); any other predicate raises :class:`EncoderProgramError`.
+The values produced are exactly those of :meth:`Program.evaluate` at those positions; it is an
+evaluation mode of :class:`Program` (``program.evaluate(canvas, positions=idx)``), so the
+network a construction's fast policy runs is the program whose cost is measured. The tests
+``tests/encoder/test_restricted.py`` and ``tests/constructions/test_pram_mdm_restricted.py``
+check it against the dense and fast paths, step by step. Only equality-conjunction heads are
+supported (all the PRAM constructions use); any other predicate raises
+:class:`EncoderProgramError`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulators.encoder import Program
 from simulators.encoder.primitives import PRIMITIVES
 from simulators.encoder.sequences import Aggregate, Elementwise, Seq, Source
 from simulators.errors import EncoderProgramError
+
+if TYPE_CHECKING:  # program.py imports this module lazily; no cycle at run time
+    from simulators.encoder.program import Program
 
 
 @dataclass
@@ -60,7 +66,8 @@ def _factorize(cols_k: list[np.ndarray], cols_q: list[np.ndarray]) -> tuple[np.n
 
 
 class RestrictedEvaluator:
-    """Evaluate a :class:`Program` at chosen positions of canvases of one fixed length."""
+    """Evaluate a :class:`Program` at chosen positions of a canvas (any length up to the
+    program's ``max_length``; per-length structure is cached)."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -115,7 +122,7 @@ class RestrictedEvaluator:
         comps = tuple(i for i, k in enumerate(sel.keys) if self.static[k.uid])
         if not comps:
             return None
-        key = tuple(sel.keys[i].uid for i in comps)
+        key = (self.length, *(sel.keys[i].uid for i in comps))
         if key not in self._indexes:
             everywhere = np.arange(self.length, dtype=np.int64)
             cols = [self._eval(everywhere, [sel.keys[i]], None)[sel.keys[i].uid] for i in comps]
@@ -136,11 +143,16 @@ class RestrictedEvaluator:
                  names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """Output name -> values at ``positions`` (int64 array of positions)."""
         canvas = np.asarray(canvas, dtype=np.int64)
-        if canvas.shape != (self.length,):
-            raise EncoderProgramError(f"canvas must have shape ({self.length},)")
+        if canvas.ndim != 1 or not 1 <= canvas.shape[0] <= self.program.max_length:
+            raise EncoderProgramError(
+                f"restricted evaluation needs one canvas of length 1..{self.program.max_length}"
+                f", got shape {canvas.shape}")
+        self.length = int(canvas.shape[0])  # static indexes are cached per canvas length
         names = tuple(self.program.outputs) if names is None else names
         targets = [self.program.outputs[n] for n in names]
-        pos = np.asarray(positions, dtype=np.int64)
+        pos = np.asarray(positions, dtype=np.int64).reshape(-1)
+        if pos.size and (pos.min() < 0 or pos.max() >= self.length):
+            raise EncoderProgramError(f"positions outside 0..{self.length - 1}")
         self._memo, self._alive, self._cand_cache = {}, [], {}
         try:
             vals = self._eval(pos, targets, canvas)
@@ -177,7 +189,7 @@ class RestrictedEvaluator:
         """The primitive's own numpy semantics (its prepared form when it has one)."""
         prim = PRIMITIVES[node.prim]
         prepare = getattr(prim, "prepare", None)
-        if prepare is None:
+        if prepare is None or prim.compute_prepared is None:
             return prim.compute(args, node.params)
         if node.uid not in self._prepared:
             self._prepared[node.uid] = prepare(node.params, len(args))
@@ -190,7 +202,7 @@ class RestrictedEvaluator:
             return canvas[pos]
         if node.kind == "indices":
             return pos
-        value = self.length if node.kind == "length" else node.lo
+        value = self.length if node.kind == "length" else int(node.lo or 0)
         key = (int(value), pos.shape[0])
         arr = self._consts.get(key)
         if arr is None:  # one read-only array per (constant, length): constants are biases
@@ -276,7 +288,7 @@ class RestrictedEvaluator:
             return out
         if cand_code is not None:
             cols_k = [cand_code] + cols_k
-            cols_q = [qcode] + cols_q  # type: ignore[list-item]
+            cols_q = [qcode] + cols_q  # type: ignore[list-item,assignment]
         code_k, code_q = _factorize(cols_k, cols_q)
         if qcode is not None:  # queries whose static part matches nothing
             code_q = np.where(qcode >= 0, code_q, -1)

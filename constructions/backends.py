@@ -1,0 +1,90 @@
+"""Policies that run a construction's step program on either backend, and the ``network`` report.
+
+``interpreter``: the encoder-program interpreter (:meth:`simulators.encoder.Program.evaluate`).
+``weights``: the same program compiled to a torch network (:mod:`simulators.weights`), whose
+outputs must equal the interpreter's; the report then adds the compiled network's size. Both are
+the *same* program object the construction measures, so the cost reported is the cost of what ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from constructions.interface import network_size
+from simulators.encoder import Program
+from simulators.errors import UsageError
+from simulators.processes import APMDMDecision, MDMDecision
+
+
+def compile_weights(program: Program, *, device: str = "cpu") -> Any:
+    """``simulators.weights.compile_program(program)`` (imported only when asked for)."""
+    try:
+        from simulators.weights import compile_program
+    except ImportError as exc:
+        raise UsageError(f"--backend weights is not available here ({exc}); install the "
+                         "'learn' extra (torch)") from None
+    return compile_program(program, max_length=program.max_length, device=device)
+
+
+def network_report(program: Program, compiled: Any | None = None) -> dict[str, Any]:
+    """The report's ``network``: the program's cost, plus the compiled network's size."""
+    net = network_size(program.cost())
+    if compiled is not None:
+        size = dict(compiled.size())
+        net.update({k: (str(v) if k == "dtype" else v) for k, v in size.items()
+                    if k not in net})
+    return net
+
+
+@dataclass(frozen=True)
+class WeightsMDMPolicy:
+    """MDM policy from a compiled network's ``token`` / ``fill`` outputs."""
+
+    network: Any
+    program: Program
+    token: str = "token"
+    fill: str = "fill"
+
+    def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                 ) -> MDMDecision:
+        out = self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+        return MDMDecision(tokens=np.asarray(out[self.token], dtype=np.int64),
+                           fill=np.asarray(out[self.fill]).astype(bool))
+
+    def serial_cost(self, length: int) -> int:
+        return self.program.serial_cost(length)
+
+
+@dataclass(frozen=True)
+class WeightsAPMDMPolicy:
+    """AP-MDM policy from a compiled network's ``y`` and control-bit outputs."""
+
+    network: Any
+    program: Program
+
+    def outputs(self, canvas: np.ndarray) -> dict[str, np.ndarray]:
+        return self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+
+    def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                 ) -> APMDMDecision:
+        out = self.outputs(canvas)
+        return APMDMDecision(y=np.asarray(out["y"], dtype=np.int64),
+                             remask=np.asarray(out["remask"]).astype(bool),
+                             insert=np.asarray(out["insert"]).astype(bool),
+                             delete=np.asarray(out["delete"]).astype(bool))
+
+    def serial_cost(self, length: int) -> int:
+        return self.program.serial_cost(length)
+
+
+def check_backend(backend: str, device: str) -> None:
+    """Refuse unknown backends/devices with a usage error (exit 2)."""
+    if backend not in ("interpreter", "weights"):
+        raise UsageError(f"unknown backend {backend!r}; use interpreter or weights")
+    if device not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {device!r}; use cpu or cuda")
+    if device != "cpu" and backend != "weights":
+        raise UsageError("--device cuda needs --backend weights")

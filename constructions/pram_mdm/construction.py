@@ -1,0 +1,126 @@
+"""Theorem 1 through the shared :class:`~constructions.interface.Construction` interface.
+
+:class:`Theorem1` wraps the built :class:`~constructions.pram_mdm.build.PramMDM`: its encoder
+program is the network that runs (fast policy: the restricted evaluation of that program; dense:
+every position; weights: the same program compiled to torch), ``decode_state`` reads a canvas
+back as the PRAM machine's state (docs/theorem1.md, "Lock-step"), and ``run`` reports what the
+run measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from constructions.backends import (
+    WeightsMDMPolicy,
+    check_backend,
+    compile_weights,
+    network_report,
+)
+from constructions.interface import RunReport
+from constructions.pram_mdm.build import PramMDM, build_pram_mdm
+from constructions.pram_mdm.decode import block_modes, decode_block, end_block
+from constructions.pram_mdm.layout import MODE_HALTED, MODE_IDLE, MODE_RUN, NO_WRITE
+from constructions.pram_mdm.simulate import MDMRunResult, run_built
+from constructions.pram_state import pram_state
+from simulators.encoder import Program
+from simulators.errors import UsageError
+from simulators.pram.isa import CompiledProgram
+from simulators.processes import IntVocab
+
+
+@dataclass
+class Theorem1:
+    """The Theorem-1 MDM of one PRAM program at one input size (see the module docstring)."""
+
+    mdm: PramMDM
+    name: str = "theorem1"
+    last_result: MDMRunResult | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
+              params: Mapping[str, int] | None = None, **options: Any) -> Theorem1:
+        """``build_pram_mdm(prog, inputs, params, **options)`` wrapped."""
+        return cls(build_pram_mdm(prog, inputs, params, **options))
+
+    @property
+    def vocab(self) -> IntVocab:
+        return self.mdm.vocab
+
+    @property
+    def program(self) -> Program:
+        return self.mdm.program
+
+    def initial_canvas(self) -> np.ndarray:
+        return self.mdm.initial_canvas()
+
+    def policy(self, mode: str = "fast", **kw: Any) -> Any:
+        """``fast``: the program at the fillable positions only; ``dense``: at every position;
+        ``weights``: the compiled network (``device=``)."""
+        if mode == "fast":
+            return self.mdm.policy
+        if mode == "dense":
+            return self.mdm.dense_policy
+        if mode == "weights":
+            net = compile_weights(self.program, device=kw.get("device", "cpu"))
+            return WeightsMDMPolicy(net, self.program)
+        raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+
+    def decoded_steps(self, canvas: np.ndarray) -> int:
+        """PRAM steps a canvas holds: complete blocks, up to the one recording HALT / a fault."""
+        lay = self.mdm.layout
+        canvas = np.asarray(canvas)
+        blocks = canvas[lay.blocks_start: lay.out_start].reshape(lay.T, lay.PK)
+        incomplete = np.flatnonzero((blocks == lay.mask_id).any(axis=1))
+        t = int(incomplete[0]) if incomplete.size else lay.T
+        end = end_block(lay, canvas) if t else None
+        return min(t, end) if end is not None else t
+
+    def decode_state(self, canvas: np.ndarray) -> dict[str, Any]:
+        """The machine's state after the PRAM steps the canvas holds (:func:`pram_state`):
+        block t's records, and the memory rebuilt from the input cells and blocks 1..t's
+        writes. Before any block: processor 0 RUN at pc 0, registers 0."""
+        lay = self.mdm.layout
+        canvas = np.asarray(canvas, dtype=np.int64)
+        t = self.decoded_steps(canvas)
+        memory = np.zeros(lay.memory_size, dtype=np.int64)
+        for seg in lay.inputs:
+            memory[seg.base: seg.base + seg.size] = canvas[seg.start: seg.start + seg.size]
+        for u in range(1, t + 1):
+            blk = decode_block(lay, canvas, u)
+            w = blk.write_address != NO_WRITE
+            memory[blk.write_address[w]] = blk.write_value[w]
+        if t == 0:
+            mode = np.full(lay.P, MODE_IDLE, dtype=np.int64)
+            mode[0] = MODE_RUN
+            return pram_state(0, mode, np.zeros(lay.P, dtype=np.int64),
+                              np.zeros((lay.P, lay.R), dtype=np.int64), memory)
+        blk = decode_block(lay, canvas, t)
+        return pram_state(t, blk.mode, blk.pc, blk.regs, memory, halted_modes=(MODE_HALTED,))
+
+    def run(self, *, max_steps: int | None = None, record_canvases: bool = False,
+            rng: np.random.Generator | None = None, backend: str = "interpreter",
+            device: str = "cpu", mode: str = "fast") -> RunReport:
+        """Decode to the end (exit-3 errors on a simulated fault, a T(n) overrun or the step
+        limit) and report: ``extra`` holds the PRAM figures, each read off the final canvas.
+        ``mode="dense"`` runs the interpreter on every position (the slow reference);
+        ``last_result`` keeps the run's :class:`MDMRunResult` (for the CLI's ``--show``)."""
+        check_backend(backend, device)
+        compiled = compile_weights(self.program, device=device) if backend == "weights" else None
+        policy = self.policy(mode) if compiled is None else WeightsMDMPolicy(compiled,
+                                                                             self.program)
+        res = run_built(self.mdm, record_canvases=record_canvases, policy=policy,
+                        max_steps=max_steps)
+        self.last_result = res
+        lay = self.mdm.layout
+        modes = block_modes(lay, res.trace.final)[: res.pram_steps]
+        used = max(1, int((modes != MODE_IDLE).sum(axis=1).max(initial=0)))
+        extra = {"pram_steps": res.pram_steps, "time_bound": lay.T,
+                 "processors_declared": lay.P, "processors_used": used,
+                 "record_tokens": lay.K}
+        return RunReport.from_trace(self.name, backend, res.trace, res.output,
+                                    network_report(self.program, compiled), extra)
