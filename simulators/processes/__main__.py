@@ -1,4 +1,5 @@
 """``python -m simulators.processes show TRACE.json [--plain] [--max-steps N]``
+and ``python -m simulators.processes html TRACE.json -o PAGE.html`` (the browser viewer).
 
 Shows a saved trace (written with ``trace.to_json()``) step by step, with the operations of each
 step highlighted (see docs/processes.md, "Rendering"). Errors are reported as
@@ -8,14 +9,14 @@ step highlighted (see docs/processes.md, "Rendering"). Errors are reported as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from simulators.cli_support import ArgumentParser, run_main
+from simulators.cli_support import ArgumentParser, int_arg, read_text_file, run_main
 from simulators.errors import SourceLocation, UsageError
 from simulators.processes.render import render_trace, trace_to_text
 from simulators.processes.trace import Trace
 
 MAX_FILE_BYTES = 1 << 30  # refuse to read a trace file larger than this into memory
+MAX_SHOWN = 1_000_000  # --max-steps / --max-positions: more than any terminal can show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,23 +26,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     show = sub.add_parser("show", help="render a trace JSON file")
     show.add_argument("trace", help="a file written by Trace.to_json()")
     show.add_argument("--plain", action="store_true", help="plain text, no colours")
-    show.add_argument("--max-steps", type=int, default=50)
-    show.add_argument("--max-positions", type=int, default=120)
+    show.add_argument("--max-steps", type=int_arg(0, MAX_SHOWN), default=50,
+                      help="steps shown (default 50)")
+    show.add_argument("--max-positions", type=int_arg(1, MAX_SHOWN), default=120,
+                      help="canvas positions shown per step (default 120)")
+    from simulators.processes.html.cli import add_html_parser, run_html
+
+    add_html_parser(sub)  # ``html TRACE.json -o PAGE``: the browser viewer
     args = parser.parse_args(argv)
-    path = Path(args.trace)
-    where = SourceLocation(file=str(path))
-    if not path.is_file():
-        raise UsageError("no such file", where)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise UsageError(f"file larger than {MAX_FILE_BYTES} bytes", where)
+    text = read_text_file(args.trace, what="trace file", max_bytes=MAX_FILE_BYTES)
     try:
-        trace = Trace.from_json(path.read_text(encoding="utf-8"))
+        trace = Trace.from_json(text)
     except UsageError as err:
+        loc = err.location
+        where = SourceLocation(file=args.trace, line=loc.line if loc else None,
+                               col=loc.col if loc else None)
         raise UsageError(err.message, where) from None
-    except UnicodeDecodeError:
-        raise UsageError("not a UTF-8 text file", where) from None
-    if args.max_steps < 0 or args.max_positions < 1:
-        raise UsageError("--max-steps must be >= 0 and --max-positions >= 1")
+    if args.command == "html":
+        return run_html(args, trace)
     if args.plain:
         print(trace_to_text(trace, max_steps=args.max_steps, max_positions=args.max_positions))
     else:

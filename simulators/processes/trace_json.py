@@ -99,15 +99,17 @@ def trace_from_obj(obj: dict[str, Any]) -> Trace:
             initial=_canvas(obj["initial"]), message=str(obj["message"]),
             serial_cost=None if obj["serial_cost"] is None else int(obj["serial_cost"]),
             recorded=bool(obj["recorded"]), config=dict(obj["config"]))
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError, IndexError) as err:
         raise UsageError(f"malformed trace JSON: {type(err).__name__}: {err}") from None
 
 
 def trace_from_json(text: str) -> Trace:
-    """Read JSON text written by :func:`trace_to_json`."""
+    """Read JSON text written by :func:`trace_to_json` (bounded reader: nesting depth and integer
+    digits are limited, see :func:`simulators.cli_support.load_json`)."""
+    from simulators.cli_support import load_json
+
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"trace JSON does not parse: {err.msg} at line {err.lineno} "
-                         f"column {err.colno}") from None
+        obj = load_json(text, file="<trace JSON>")
+    except UsageError as err:
+        raise UsageError(f"trace JSON does not parse: {err.message}", err.location) from None
     return trace_from_obj(obj)
