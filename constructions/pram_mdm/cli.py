@@ -24,6 +24,7 @@ from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
 from simulators.pram.inputs import add_input_arguments, inputs_from_args
+from simulators.processes.html import program_explainer
 
 MAX_SHOW_BYTES = 1 << 29  # --show keeps every canvas of the run in memory
 
@@ -85,9 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show and not args.json:
         emit_report(args, report, text=lambda r: "")
     else:
+        html = args.html and report.trace is not None
         emit_report(args, report, text=_text,
                     views=[thm.decode_state(c) for c in report.trace.canvases]
-                    if args.html and report.trace is not None else None)
+                    if html else None,
+                    # the viewer's "why this token": the step network on each step's canvas
+                    explain=program_explainer(thm.program, report.trace) if html else None)
     return 0
 
 
