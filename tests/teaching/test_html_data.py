@@ -115,3 +115,23 @@ def test_unrecorded_trace_is_refused():
                       record_canvases=False)
     with pytest.raises(ValueError, match="record_canvases"):
         page_data(trace, title="t")
+
+
+def test_stochastic_explanation_replays_the_runs_own_noise():
+    """Theorem 5's network reads noise; with RngRecorder the explanation's outputs are exactly
+    the decision the run applied, at every position of every step."""
+    from constructions.dyck_apmdm.process import DyckAPMDM
+    from simulators.processes.html.explain import RngRecorder
+
+    model = DyckAPMDM(2, True, 12)
+    policy = RngRecorder(model.policy())
+    trace = run_apmdm(policy, model.layout.initial_canvas(), model.vocab,
+                      rng=np.random.default_rng(2), max_steps=model.max_steps,
+                      max_length=model.max_canvas_length, halt_on_eos=False)
+    explain = program_explainer(model.program, trace, rng_for_step=policy.rng_for_step)
+    assert trace.num_steps > 4
+    for step, d in enumerate(trace.decisions):
+        for q in range(trace.canvases[step].shape[0]):
+            out = explain(step, q)["outputs"]
+            assert (out["y"], out["remask"], out["insert"], out["delete"]) == (
+                d.y[q], d.remask[q], d.insert[q], d.delete[q])

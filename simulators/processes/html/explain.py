@@ -14,6 +14,7 @@ interpreter's own attention pattern, not a second model of it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,32 @@ from simulators.processes.trace import Trace
 MAX_LISTED_KEYS = 16
 
 Explainer = Callable[[int, int], dict[str, Any]]
+
+
+class RngRecorder:
+    """Wraps a policy and remembers the engine rng's state before each call, so the explainer
+    can replay a stochastic step network with the run's own noise (:meth:`rng_for_step`).
+
+    Engines call the policy once per decoding step, in order, so call ``t`` is step ``t``.
+    Other attributes (``serial_cost``) pass through to the wrapped policy.
+    """
+
+    def __init__(self, policy: Callable[[np.ndarray, np.random.Generator], Any]) -> None:
+        self.policy = policy
+        self.states: list[dict[str, Any]] = []
+
+    def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> Any:
+        self.states.append(copy.deepcopy(rng.bit_generator.state))
+        return self.policy(canvas, rng)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.policy, name)
+
+    def rng_for_step(self, step: int) -> np.random.Generator:
+        """A generator in the state the rng had when the policy decided step ``step``."""
+        gen = np.random.default_rng()
+        gen.bit_generator.state = self.states[step]
+        return gen
 
 
 def selected_keys(head: Aggregate, values: dict[Seq, np.ndarray], q: int) -> np.ndarray:

@@ -147,7 +147,19 @@
     cur = Math.max(0, Math.min(D.frames.length - 1, i));
     slider.value = cur;
     if (sel >= frame().tokens.length) sel = -1;
+    follow();
     draw(); showCounts(); showView(); showExplain();
+  }
+
+  // With nothing selected, keep the step's first changed cell in view (a Theorem-1 step fills
+  // one block far down the canvas; the lecturer should not have to scroll for it).
+  function follow() {
+    if (sel >= 0) return;
+    const first = frame().ops.search(/[frdi]/);
+    if (first < 0) return;
+    const cols = Math.max(1, Math.floor(canvasEl.clientWidth / cellW()));
+    const y = Math.floor(first / cols) * cellH();
+    if (y < canvasEl.scrollTop || y > canvasEl.scrollTop + canvasEl.clientHeight - cellH()) canvasEl.scrollTop = Math.max(0, y - cellH());
   }
 
   function select(c) {
@@ -182,6 +194,7 @@
     else if (ev.key === "n") { nextChange(); }
   });
   // A small API for the browser tests and for lecturers' own scripts.
-  window.traceViewer = { goto, select, frameIndex: () => cur, frame: () => frame().frame, frames: D.frames.length };
+  window.traceViewer = { goto, select, redraw: draw, frameIndex: () => cur, frame: () => frame().frame,
+    frames: D.frames.length, selected: () => sel };
   goto(0);
 })();
