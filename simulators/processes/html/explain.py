@@ -45,7 +45,7 @@ class RngRecorder:
         self.states: list[dict[str, Any]] = []
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> Any:
-        self.states.append(copy.deepcopy(rng.bit_generator.state))
+        self.states.append(copy.deepcopy(dict(rng.bit_generator.state)))
         return self.policy(canvas, rng)
 
     def __getattr__(self, name: str) -> Any:
