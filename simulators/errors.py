@@ -9,6 +9,7 @@ with the error's ``exit_code`` -- never a Python traceback (see :mod:`simulators
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,101 @@ class EncoderProgramError(ProjectError):
     """An ill-formed encoder program (rejected by the validator before anything runs; exit 2)."""
 
 
+class FaultKind(IntEnum):
+    """What went wrong in a PRAM run (docs/pram-isa.md, "Faults"). The integer values are the
+    fault codes every construction uses; :mod:`simulators.pram.semantics` re-exports this."""
+
+    DOMAIN = 1          # division/modulo by zero, log2 of x <= 0, sqrt of x < 0, pow exponent < 0
+    OVERFLOW = 2        # a value outside the word (or outside a construction's token range)
+    OUT_OF_BOUNDS = 3   # an array index outside 0..size-1
+    WRITE_CONFLICT = 4  # concurrent writes the memory model forbids
+    READ_CONFLICT = 5   # concurrent reads the memory model (EREW) forbids
+    PROCESSORS = 6      # a pardo needs more processors than the declared bound P(n)
+    TIME = 7            # the program has not halted after the declared T(n) steps
+    MEMORY = 8          # more memory cells used than the declared bound S(n)
+
+    @property
+    def title(self) -> str:
+        return _FAULT_TITLES[self]
+
+
+_FAULT_TITLES = {
+    FaultKind.DOMAIN: "arithmetic domain error",
+    FaultKind.OVERFLOW: "overflow",
+    FaultKind.OUT_OF_BOUNDS: "index out of bounds",
+    FaultKind.WRITE_CONFLICT: "forbidden concurrent write",
+    FaultKind.READ_CONFLICT: "forbidden concurrent read",
+    FaultKind.PROCESSORS: "bound exceeded (processors)",
+    FaultKind.TIME: "bound exceeded (time)",
+    FaultKind.MEMORY: "bound exceeded (memory)",
+}
+
+
+@dataclass(frozen=True)
+class FaultRecord:
+    """One runtime fault, structured, as the machine and both constructions report it.
+
+    ``step`` is the 1-based PRAM step that faulted; ``processors`` the processor ids involved
+    (lowest first: the lowest id is the one the fault is reported for); ``address`` the shared
+    cell as ``"A[3]"`` when there is one; ``source_line`` the 1-based line of the ``.pram`` source;
+    ``message`` the detail (which instruction, which values).
+    """
+
+    kind: FaultKind
+    step: int
+    processors: tuple[int, ...] = ()
+    address: str | None = None
+    source_line: int | None = None
+    message: str = ""
+
+    def format(self) -> str:
+        """``step 5: overflow at A[0] on processor(s) [0]: <message>`` (one line)."""
+        text = f"step {self.step}: {self.kind.title}"
+        if self.address is not None:
+            text += f" at {self.address}"
+        if self.processors:
+            text += f" on processor(s) {list(self.processors[:8])}"
+            if len(self.processors) > 8:
+                text += f" (+{len(self.processors) - 8} more)"
+        return text + (f": {self.message}" if self.message else "")
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind.name.lower(), "code": int(self.kind), "step": self.step,
+                "processors": list(self.processors), "address": self.address,
+                "source_line": self.source_line, "message": self.message}
+
+
 class RuntimeFault(ProjectError):
-    """A fault while running a machine or process (exit 3)."""
+    """A fault while running a machine or process (exit 3); ``record`` is the structured
+    :class:`FaultRecord` when the fault is a PRAM fault (machine or construction)."""
 
     exit_code = 3
     kind = "runtime error"
+
+    def __init__(self, message: str, location: SourceLocation | None = None,
+                 record: FaultRecord | None = None) -> None:
+        super().__init__(message, location)
+        self.record = record
+
+    @classmethod
+    def from_record(cls, record: FaultRecord, location: SourceLocation | None = None,
+                    *, by: str = "") -> RuntimeFault:
+        """The error for ``record``, its message formatted the same way everywhere (``by``
+        names the construction that detected it, if any)."""
+        suffix = f" ({by})" if by else ""
+        return cls(record.format() + suffix, location, record)
+
+
+class InternalError(ProjectError):
+    """A bug in this project (a construction reached a state it should never reach), never the
+    user's program: exit 3 with a message asking for a report."""
+
+    exit_code = 3
+    kind = "internal error"
+
+    def __init__(self, message: str, location: SourceLocation | None = None) -> None:
+        super().__init__(f"{message} -- this is a bug in the project, please report it "
+                         f"(with the command and the program)", location)
 
 
 class MemoryConflict(RuntimeFault):

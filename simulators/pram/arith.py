@@ -1,7 +1,12 @@
 """Checked integer arithmetic on int64 vectors (one call per instruction group, never per element).
 
-Each function returns ``(result, bad)`` where ``bad`` is ``None`` or a short reason and a boolean
-mask of the offending lanes; the machine turns that into a precise fault. Overflow is a fault,
+The vector form of :mod:`simulators.pram.semantics`: the function list, the domain rules and the
+fault kinds come from there (the domain checks are built from ``semantics.DOMAIN``, ``pow`` calls
+``semantics.binary`` per lane), and ``tests/pram/test_edge_values.py`` checks every function
+against the scalar definition on edge values.
+
+Each function returns ``(result, bad)`` where ``bad`` is ``None`` or ``(kind, reason, mask)``
+(mask = the offending lanes); the machine turns that into a precise fault. Overflow is a fault,
 never a silent wrap (docs/pram-isa.md, "Words").
 """
 
@@ -9,7 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-Fault = tuple[str, np.ndarray] | None
+from simulators.pram import semantics
+from simulators.pram.semantics import DOMAIN, FaultKind, InstructionFault
+
+Fault = tuple[FaultKind, str, np.ndarray] | None
 
 INT64_MIN = np.iinfo(np.int64).min
 
@@ -23,7 +31,19 @@ def _range(x: np.ndarray) -> tuple[int, int]:
 def _word_fault(r: np.ndarray, lo: int, hi: int) -> Fault:
     bad = (r < lo) | (r > hi)
     if bad.any():
-        return ("overflow", bad)
+        return (FaultKind.OVERFLOW, "overflow", bad)
+    return None
+
+
+def _domain(fn: str, a: np.ndarray, b: np.ndarray | None = None) -> Fault:
+    """Lanes outside ``fn``'s domain, from the rule in semantics.DOMAIN."""
+    rule = DOMAIN.get(fn)
+    if rule is None:
+        return None
+    x = a if rule.operand == "a" else b
+    bad = _COMPARE[rule.compare](x, rule.bound)
+    if bad.any():
+        return (FaultKind.DOMAIN, rule.reason, bad)
     return None
 
 
@@ -47,7 +67,7 @@ def _add_sub(fn: str, a: np.ndarray, b: np.ndarray, lo: int, hi: int,
     else:
         wrap = (np.bitwise_xor(a, b) & np.bitwise_xor(a, r)) < 0
     if wrap.any():
-        return r, ("overflow", wrap)
+        return r, (FaultKind.OVERFLOW, "overflow", wrap)
     return r, _word_fault(r, lo, hi)
 
 
@@ -60,20 +80,20 @@ def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
     is known to be safe; callers must use the returned array either way.
     """
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        dom = _domain(fn, a, b)
+        if dom is not None:
+            return a, dom
         if fn in ("add", "sub"):
             return _add_sub(fn, a, b, lo, hi, out)
         if fn == "mul":
             r, bad = _mul(a, b)
             return r, bad if bad is not None or hi >= 2**63 - 1 else _word_fault(r, lo, hi)
-        if fn in ("div", "mod"):
-            zero = b == 0
-            if zero.any():
-                return a, ("division by zero", zero)
-            if fn == "div":
-                bad = (a == lo) & (b == -1)  # the one quotient that leaves the word
-                if bad.any():
-                    return a, ("overflow", bad)
-                return np.floor_divide(a, b), None
+        if fn == "div":
+            bad = (a == lo) & (b == -1)  # the one quotient that leaves the word
+            if bad.any():
+                return a, (FaultKind.OVERFLOW, "overflow", bad)
+            return np.floor_divide(a, b), None
+        if fn == "mod":
             return np.mod(a, b), None
         if fn == "pow":
             r, bad = _pow(a, b)
@@ -91,7 +111,7 @@ def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
     raise ValueError(f"unknown binary function {fn}")  # the compiler emits only known ones
 
 
-_COMPARE = {
+_COMPARE: dict = {
     "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
     "gt": np.greater, "ge": np.greater_equal,
 }
@@ -108,28 +128,26 @@ def _mul(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
     bad = nz & ((np.floor_divide(r, safe_a) != b) | ((a == -1) & (b == INT64_MIN)))
     bad |= (b == -1) & (a == INT64_MIN)
     if bad.any():
-        return r, ("overflow", bad)
+        return r, (FaultKind.OVERFLOW, "overflow", bad)
     return r, None
 
 
 def _pow(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
-    neg = b < 0
-    if neg.any():
-        return a, ("negative exponent", neg)
-    # Rare instruction: exact Python integers per lane keep overflow detection simple and exact.
+    # Rare instruction: the scalar definition per lane (exact Python integers) keeps it exact.
     out = np.empty_like(a)
     bad = np.zeros(a.shape, dtype=bool)
     for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        if abs(x) > 1 and y > 64:
+        try:
+            v = semantics.binary("pow", x, y)
+        except InstructionFault:  # the exponent is >= 0 here: only the >= 2^64 overflow
             bad[i] = True
             continue
-        v = x**y
         if not INT64_MIN <= v <= np.iinfo(np.int64).max:
             bad[i] = True
             continue
         out[i] = v
     if bad.any():
-        return a, ("overflow", bad)
+        return a, (FaultKind.OVERFLOW, "overflow", bad)
     return out, None
 
 
@@ -138,22 +156,19 @@ def unary(fn: str, a: np.ndarray, lo: int = -(2**63)) -> tuple[np.ndarray, Fault
 
     Only ``neg``/``abs`` of the word's minimum ``lo`` can leave the word.
     """
+    dom = _domain(fn, a)
+    if dom is not None:
+        return a, dom
     if fn in ("neg", "abs"):
         bad = a == lo
         if bad.any():
-            return a, ("overflow", bad)
+            return a, (FaultKind.OVERFLOW, "overflow", bad)
         return (np.negative(a) if fn == "neg" else np.abs(a)), None
     if fn == "not":
         return (a == 0).astype(np.int64), None
     if fn == "log2":
-        bad = a <= 0
-        if bad.any():
-            return a, ("log2 of a non-positive value", bad)
         return _floor_log2(a), None
     if fn == "sqrt":
-        bad = a < 0
-        if bad.any():
-            return a, ("sqrt of a negative value", bad)
         return _floor_sqrt(a), None
     raise ValueError(f"unknown unary function {fn}")
 
@@ -185,3 +200,9 @@ def out_of_word(values: np.ndarray, word_bits: int) -> np.ndarray | None:
     if values.min() >= lo and values.max() <= hi:
         return None
     return (values < lo) | (values > hi)
+
+
+# Every function of the semantics has a vector form here (checked once, at import).
+assert set(semantics.UN_FNS) == {"neg", "not", "abs", "log2", "sqrt"}
+assert set(semantics.BIN_FNS) == {"add", "sub", "mul", "div", "mod", "pow", "min", "max",
+                                  "and", "or"} | set(_COMPARE)

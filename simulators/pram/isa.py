@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The UN / BIN function names are defined in simulators.pram.semantics (re-exported here).
+from simulators.pram.semantics import BIN_FNS as BIN_FNS
+from simulators.pram.semantics import UN_FNS as UN_FNS
 from simulators.pram.syntax import Expr
 
 MODE_IDLE = 0
@@ -12,11 +15,8 @@ MODE_RUN = 1
 MODE_WAIT = 2
 
 OPS = ("CONST", "MOV", "UN", "BIN", "LOAD", "STORE", "JMP", "JZ", "FORK", "JOIN", "HALT")
-UN_FNS = ("neg", "not", "abs", "log2", "sqrt")
-BIN_FNS = (
-    "add", "sub", "mul", "div", "mod", "pow", "min", "max",
-    "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
-)
+#: Opcode numbers shared by both constructions' instruction tables (the order of OPS).
+OP_CODES: dict[str, int] = {op: i for i, op in enumerate(OPS)}
 
 #: The hidden input array holding the size parameters' values (loaded by processor 0's prelude,
 #: because the ISA has no other way to get a run-time ``n`` into a register).

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from simulators.errors import (
     BoundExceeded,
+    FaultKind,
+    FaultRecord,
+    InternalError,
     LimitExceeded,
     MemoryConflict,
     RuntimeFault,
     SourceLocation,
 )
-from simulators.pram import arith
+from simulators.pram import arith, semantics
 from simulators.pram.binding import (
     DEFAULT_MAX_MEMORY_CELLS,
     DEFAULT_MAX_PROCESSORS,
@@ -138,21 +142,27 @@ class _Machine:
         self.array_names = [a.name for a in prog.arrays]
 
     # ------------------------------------------------------------ faults
-    def fault(self, ins: Instruction, msg: str,
+    def fault(self, ins: Instruction, kind: FaultKind, msg: str, pids: Sequence[int],
+              address: str | None = None,
               cls: type[RuntimeFault] = RuntimeFault) -> RuntimeFault:
+        """The fault of this step as a structured record (simulators.errors.FaultRecord)."""
         line = ins.line or None
         src = self.prog.source_line(ins.line) if line else None
-        return cls(f"step {self.steps}: {msg}", SourceLocation(self.prog.file, line, None, src))
+        record = FaultRecord(kind, self.steps, tuple(sorted(int(p) for p in pids))[:16],
+                             address, line, msg)
+        return cls.from_record(record, SourceLocation(self.prog.file, line, None, src))
 
     def where(self, addr: int) -> str:
         k = int(np.searchsorted(self.bases, addr, side="right")) - 1
         name = self.array_names[max(k, 0)]
         return f"{name}[{addr - int(self.bases[max(k, 0)])}]"
 
-    def lane_fault(self, ins: Instruction, idx: Idx, reason: str, mask: np.ndarray) -> RuntimeFault:
-        who = _pids(idx)[mask][:8].tolist()
-        return self.fault(ins, f"{reason} in {_describe(ins)} (pc {self.cur_pc}) on "
-                               f"processor(s) {who}")
+    def lane_fault(self, ins: Instruction, idx: Idx, kind: FaultKind, reason: str,
+                   mask: np.ndarray) -> RuntimeFault:
+        if kind is FaultKind.OVERFLOW and reason == "overflow":
+            reason = f"overflow of the {self.word}-bit word"
+        return self.fault(ins, kind, f"{reason} in {_describe(ins)} (pc {self.cur_pc})",
+                          _pids(idx)[mask].tolist())
 
     # ------------------------------------------------------------ trace
     def _snapshot(self, reads: np.ndarray, writes: np.ndarray) -> None:
@@ -172,10 +182,8 @@ class _Machine:
                 if self.halted:
                     break
             if self.steps >= self.b.time_bound:
-                raise BoundExceeded(
-                    f"declared time bound T = {self.b.time_bound} exceeded at {self.b.sizes} "
-                    f"(the program has not halted after {self.steps} steps)",
-                    SourceLocation(self.prog.file))
+                raise time_bound_fault(self.prog.file, self.b.time_bound, self.b.sizes,
+                                       f"the program has not halted after {self.steps} steps")
             if self.steps >= self.max_steps:
                 raise LimitExceeded(f"step limit max_steps = {self.max_steps} reached "
                                     f"(raise it with --max-steps)", SourceLocation(self.prog.file))
@@ -188,9 +196,15 @@ class _Machine:
         waiting_at_start = self.wait_count
         new_groups: list[tuple[int, Idx]] = []
         running = 0
+        faults: list[RuntimeFault] = []
         for pc, idx in self.groups:
             running += _count(idx)
-            self.execute(pc, idx, reads, writes, new_groups, waiting_at_start)
+            try:
+                self.execute(pc, idx, reads, writes, new_groups, waiting_at_start)
+            except RuntimeFault as f:  # groups run in pc order; the rule is "lowest pid first"
+                faults.append(f)
+        if faults:
+            self._raise_first(faults, reads, writes)
         self.work += running
         # A WAIT processor 0 re-executes its JOIN; release iff all others waited at start.
         if self.p0_wait_pc >= 0 and not self.halted and waiting_at_start == self.alloc:
@@ -200,6 +214,16 @@ class _Machine:
         if self.record:
             self._record_modes()
             self._snapshot(r_arr, w_arr)
+
+    def _raise_first(self, faults: list[RuntimeFault], reads: list, writes: list) -> None:
+        """Several faults in one step: report the one of the lowest processor id involved
+        (docs/pram-isa.md, "Faults"); the step's forbidden accesses are candidates too."""
+        try:
+            self.commit(reads, writes)
+        except RuntimeFault as f:
+            faults.append(f)
+        raise min(faults, key=lambda f: f.record.processors[0]
+                  if f.record is not None and f.record.processors else 0)
 
     def _record_modes(self) -> None:
         for pc, idx in self.groups:
@@ -221,7 +245,8 @@ class _Machine:
 
     def execute(self, pc: int, idx: Idx, reads: list, writes: list,
                 new_groups: list[tuple[int, Idx]], waiting_at_start: int) -> None:
-        ins = self.code[pc]
+        # Any: the compiler sets exactly the fields each op uses (Instruction's are optional).
+        ins: Any = self.code[pc]
         self.cur_pc = pc
         op = ins.op
         regs = self.regs
@@ -232,7 +257,7 @@ class _Machine:
             if res is not dest:
                 self._put(ins, idx, res, bad)
         elif op == "LOAD":
-            gaddr = self._address(ins, idx)
+            gaddr = self._address(ins, idx, reads)
             if isinstance(idx, slice):
                 if ins.d == ins.a and gaddr.base is not None:
                     gaddr = gaddr.copy()  # the load overwrites the address register
@@ -241,13 +266,15 @@ class _Machine:
                 regs[ins.d, idx] = self.memory[gaddr]
             reads.append((idx, gaddr, ins))
         elif op == "STORE":
-            gaddr = self._address(ins, idx)
+            gaddr = self._address(ins, idx, writes)
             # Processors of one step are disjoint groups, so a view of the value column stays
             # valid until the commit at the end of this step.
             writes.append((idx, gaddr, regs[ins.b, idx], ins))
         elif op == "CONST":
             if not self.word_lo <= ins.imm <= self.word_hi:
-                raise self.fault(ins, f"constant {ins.imm} does not fit in {self.word} bits")
+                raise self.fault(ins, FaultKind.OVERFLOW,
+                                 f"constant {ins.imm} does not fit in {self.word} bits",
+                                 _pids(idx).tolist())
             regs[ins.d, idx] = ins.imm
         elif op == "MOV":
             regs[ins.d, idx] = regs[ins.a, idx]
@@ -279,38 +306,72 @@ class _Machine:
             new_groups.append((pc, idx))
             return
         else:  # pragma: no cover - the compiler emits only the ops above
-            raise self.fault(ins, f"unknown instruction {op}")
+            raise InternalError(f"unknown instruction {op} at pc {pc}")
         new_groups.append((pc + 1, idx))
 
     def _put(self, ins: Instruction, idx: Idx, res: np.ndarray, bad: arith.Fault) -> None:
         if bad is not None:
-            reason, mask = bad
-            if reason == "overflow":
-                reason = f"overflow of the {self.word}-bit word"
-            raise self.lane_fault(ins, idx, reason, mask)
+            kind, reason, mask = bad
+            if ins.op == "BIN" and kind is FaultKind.DOMAIN:
+                # A domain fault is found before overflow; a lower processor may overflow:
+                # the scalar semantics decides the lowest faulting lane (rare path).
+                kind, reason, mask = self._lowest_lane_fault(ins, idx, bad)
+            raise self.lane_fault(ins, idx, kind, reason, mask)
         self.regs[ins.d, idx] = res
 
-    def _address(self, ins: Instruction, idx: Idx) -> np.ndarray:
+    def _lowest_lane_fault(self, ins: Instruction, idx: Idx,
+                           bad: tuple[FaultKind, str, np.ndarray]) -> tuple[FaultKind, str,
+                                                                          np.ndarray]:
+        xs, ys = self.regs[ins.a, idx].tolist(), self.regs[ins.b, idx].tolist()
+        for x, y in zip(xs, ys, strict=True):
+            try:
+                semantics.apply(ins.fn, x, y, self.word_lo, self.word_hi)  # type: ignore[arg-type]
+            except semantics.InstructionFault as f:
+                if f.kind is bad[0]:
+                    return bad
+                lanes = [self._lane_kind(ins.fn, a, b) is f.kind  # type: ignore[arg-type]
+                         for a, b in zip(xs, ys, strict=True)]
+                return f.kind, f.reason, np.array(lanes)
+        return bad  # pragma: no cover - the vector path found a faulting lane
+
+    def _lane_kind(self, fn: str, x: int, y: int) -> FaultKind | None:
+        try:
+            semantics.apply(fn, x, y, self.word_lo, self.word_hi)
+        except semantics.InstructionFault as f:
+            return f.kind
+        return None
+
+    def _address(self, ins: Any, idx: Idx, accesses: list) -> np.ndarray:
         local = self.regs[ins.a, idx]
         size = self.b.size[ins.array]
         if local.size and (local.min() < 0 or local.max() >= size):
             bad = (local < 0) | (local >= size)
             first = int(local[bad][0])
+            # The lanes in bounds still access memory this step: a forbidden concurrent access
+            # among them is a candidate fault too (lowest processor first).
+            ok = ~bad
+            if ok.any():
+                pids, gaddr = _pids(idx)[ok], local[ok] + self.b.base[ins.array]
+                if ins.op == "LOAD":
+                    accesses.append((pids, gaddr, ins))
+                else:
+                    accesses.append((pids, gaddr, self.regs[ins.b, idx][ok], ins))
             name = "the size parameters" if ins.array == PARAMS_ARRAY else ins.array
-            raise self.lane_fault(ins, idx, f"index {first} out of bounds for {name}[{size}]",
-                                  bad)
+            raise self.lane_fault(ins, idx, FaultKind.OUT_OF_BOUNDS,
+                                  f"index {first} out of bounds for {name}[{size}]", bad)
         base = self.b.base[ins.array]
         return local + base if base else local
 
-    def fork(self, pc: int, ins: Instruction, new_groups: list[tuple[int, Idx]]) -> None:
+    def fork(self, pc: int, ins: Any, new_groups: list[tuple[int, Idx]]) -> None:
         lo, hi = int(self.regs[ins.a, 0]), int(self.regs[ins.b, 0])
         c = hi - lo + 1
         if c <= 0:
             new_groups.append((ins.target, slice(0, 1)))
             return
         if c > self.P:
-            raise self.fault(ins, f"pardo over {lo}..{hi} needs {c} processors but the declared "
-                                  f"bound is P = {self.P} at {self.b.sizes}", BoundExceeded)
+            raise self.fault(ins, FaultKind.PROCESSORS,
+                             f"pardo over {lo}..{hi} needs {c} processors but the declared "
+                             f"bound is P = {self.P} at {self.b.sizes}", [0], None, BoundExceeded)
         # Every processor p < c gets a copy of processor 0's registers, r[v] := lo + p.
         if self.record:
             self.regs[:, 1:c] = self.regs[:, 0:1]
@@ -340,6 +401,8 @@ class _Machine:
     def commit(self, reads: list, writes: list) -> tuple[np.ndarray, np.ndarray]:
         """Check this step's accesses against the model and commit the writes."""
         r_arr, w_arr = _NO_READS, _NO_WRITES
+        read_conflict: Conflict | None = None
+        pids: np.ndarray | None
         if reads:
             addr = reads[0][1] if len(reads) == 1 else np.concatenate([r[1] for r in reads])
             _mark(self.touched, addr)
@@ -347,9 +410,7 @@ class _Machine:
                 pids = np.concatenate([_pids(r[0]) for r in reads])
                 if self.model.exclusive_read:
                     order = np.argsort(pids, kind="stable")
-                    c = first_duplicate(pids[order], addr[order], "read")
-                    if c is not None:
-                        raise self._conflict(c, reads)
+                    read_conflict = first_duplicate(pids[order], addr[order], "read")
                 if self.record:
                     r_arr = _rows(pids, addr)
         if writes:
@@ -370,20 +431,28 @@ class _Machine:
                 cells, cvals, c = addr, vals, None
             else:
                 cells, cvals, c = resolve_writes(self.model, pids, addr, vals)
+            if read_conflict is not None and (c is None or read_conflict.lowest < c.lowest):
+                raise self._conflict(read_conflict, reads)
             if c is not None:
                 raise self._conflict(c, writes)
             if cvals.dtype == object or self.word < 64:
                 hi, lo = (1 << (self.word - 1)) - 1, -(1 << (self.word - 1))
-                bad = [i for i, v in enumerate(cvals.tolist()) if not lo <= int(v) <= hi] \
-                    if cvals.dtype == object else np.flatnonzero((cvals < lo) | (cvals > hi))
+                bad = np.array([i for i, v in enumerate(cvals.tolist()) if not lo <= int(v) <= hi],
+                               dtype=np.int64) if cvals.dtype == object \
+                    else np.flatnonzero((cvals < lo) | (cvals > hi))
                 if len(bad):
                     a = int(cells[bad[0]])
-                    raise self.fault(writes[0][3], f"combined write to {self.where(a)} overflows "
-                                                   f"the {self.word}-bit word")
+                    # Every writer of an overflowing cell is involved (lowest first).
+                    who = pids[np.isin(addr, cells[bad])].tolist() if pids is not None else []
+                    raise self.fault(writes[0][3], FaultKind.OVERFLOW,
+                                     f"the combined ({self.model.value}) write overflows the "
+                                     f"{self.word}-bit word", who, self.where(a))
             self.memory[cells] = cvals
             _mark(self.touched, cells)
-            if self.record:
+            if self.record and pids is not None:  # with a trace, pids is always set above
                 w_arr = np.column_stack([pids, addr, vals]).astype(np.int64)
+        elif read_conflict is not None:
+            raise self._conflict(read_conflict, reads)
         return r_arr, w_arr
 
     def _conflict(self, c: Conflict, accesses: list[tuple]) -> MemoryConflict:
@@ -397,7 +466,11 @@ class _Machine:
         vals = f" with values {list(c.values)}" if c.values else ""
         msg = (f"{what} {self.where(c.address)} by processors {list(c.pids)}{vals} "
                f"is forbidden under {self.model.value}")
-        return self.fault(ins, msg, MemoryConflict)  # type: ignore[return-value]
+        kind = FaultKind.READ_CONFLICT if c.kind == "read" else FaultKind.WRITE_CONFLICT
+        # The record's processors: the lowest involved anywhere first, then this address's.
+        pids = (c.lowest, *(p for p in c.pids if p != c.lowest))
+        return self.fault(ins, kind, msg, pids, self.where(c.address),  # type: ignore[return-value]
+                          MemoryConflict)
 
 
 def _mark(touched: np.ndarray, addr: np.ndarray) -> None:
@@ -430,6 +503,15 @@ def _merge(groups: list[tuple[int, Idx]]) -> list[tuple[int, Idx]]:
     return out
 
 
+def time_bound_fault(file: str, time_bound: int, sizes: Mapping[str, int],
+                     detail: str) -> BoundExceeded:
+    """The declared time bound T(n) exceeded: step T + 1 would be needed (one definition for
+    the machine and the constructions)."""
+    msg = f"declared time bound T = {time_bound} exceeded at {dict(sizes)} ({detail})"
+    return BoundExceeded(msg, SourceLocation(file),
+                         FaultRecord(FaultKind.TIME, time_bound + 1, message=msg))
+
+
 def _describe(ins: Instruction) -> str:
     return ins.op if ins.fn is None else f"{ins.op} {ins.fn}"
 
@@ -458,9 +540,10 @@ def run(
             in_mask[b.base[a.name]: b.base[a.name] + b.size[a.name]] = True
     memory_cells = int((m.touched | in_mask).sum())
     if b.memory_bound is not None and memory_cells > b.memory_bound:
-        raise BoundExceeded(f"declared memory bound S = {b.memory_bound} exceeded: "
-                            f"{memory_cells} cells used at {b.sizes}",
-                            SourceLocation(prog.file))
+        msg = f"declared memory bound S = {b.memory_bound} exceeded: {memory_cells} cells used " \
+              f"at {b.sizes}"
+        raise BoundExceeded(msg, SourceLocation(prog.file),
+                            FaultRecord(FaultKind.MEMORY, m.steps, message=msg))
     output = {
         a.name: m.memory[b.base[a.name]: b.base[a.name] + b.size[a.name]].tolist()
         for a in prog.arrays if a.role in ("output", "inout")

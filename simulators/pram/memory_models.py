@@ -15,12 +15,18 @@ from simulators.pram.isa import MemoryModel
 
 @dataclass(frozen=True)
 class Conflict:
-    """A forbidden concurrent access: the address and the processor ids involved."""
+    """A forbidden concurrent access: the lowest such address and its processor ids.
+
+    ``lowest`` is the lowest processor id in *any* forbidden access of this kind in the step:
+    when one step has several faults, the one of the lowest processor id is reported
+    (docs/pram-isa.md, "Faults").
+    """
 
     kind: str  # "read" | "write"
     address: int
     pids: tuple[int, ...]
     values: tuple[int, ...] = ()
+    lowest: int = 0
 
 
 def _distinct_fast(addr: np.ndarray) -> bool:
@@ -38,7 +44,8 @@ def first_duplicate(pids: np.ndarray, addr: np.ndarray, kind: str) -> Conflict |
         return None
     a = int(sa[1:][dup][0])
     who = np.sort(pids[addr == a])
-    return Conflict(kind, a, tuple(int(p) for p in who[:16]))
+    involved = np.isin(addr, sa[1:][dup])
+    return Conflict(kind, a, tuple(int(p) for p in who[:16]), lowest=int(pids[involved].min()))
 
 
 def resolve_writes(
@@ -64,8 +71,10 @@ def resolve_writes(
             i = int(np.flatnonzero(~same)[0])
             a = int(sa[i])
             sel = sa == a
+            involved = np.isin(sa, sa[~same])
             return addr, vals, Conflict("write", a, tuple(int(p) for p in sp[sel][:16]),
-                                        tuple(int(v) for v in sv[sel][:16]))
+                                        tuple(int(v) for v in sv[sel][:16]),
+                                        lowest=int(sp[involved].min()))
         return cells, sv[starts], None
     if model is MemoryModel.CRCW_PRIORITY:
         return cells, sv[starts], None  # lowest pid first in each run

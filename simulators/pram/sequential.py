@@ -5,74 +5,26 @@ processor (between pardos, or in a pardo of one processor) the machine executes 
 Python integers instead. The semantics are exactly the vector path's: the same per-step checks
 (word overflow, division by zero, bounds, declared time bound and step limit -- the latter two by
 handing back to the vector path, which raises them), the same counts, the same fault messages.
-A test runs every example both ways (with a trace the vector path is always used).
+The UN/BIN functions are :mod:`simulators.pram.semantics`'s own (called, not retyped). A test
+runs every example both ways and against the reference interpreter (with a trace the vector path
+is always used).
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulators.errors import FaultKind
 from simulators.pram.isa import PARAMS_ARRAY, Instruction
+from simulators.pram.semantics import InstructionFault, binary, unary
 
 if TYPE_CHECKING:
     from simulators.pram.machine import _Machine
 
 _ONE = slice(0, 1)
 _MASK = np.array([True])
-
-
-def _bin(fn: str, a: int, b: int) -> int | str:
-    """The value, or a fault reason (str). Range checks are done by the caller."""
-    if fn == "add":
-        return a + b
-    if fn == "sub":
-        return a - b
-    if fn == "mul":
-        return a * b
-    if fn in ("div", "mod"):
-        if b == 0:
-            return "division by zero"
-        return a // b if fn == "div" else a % b
-    if fn == "pow":
-        if b < 0:
-            return "negative exponent"
-        if abs(a) > 1 and b > 64:
-            return "overflow"
-        return a**b
-    if fn == "min":
-        return min(a, b)
-    if fn == "max":
-        return max(a, b)
-    if fn == "eq":
-        return int(a == b)
-    if fn == "ne":
-        return int(a != b)
-    if fn == "lt":
-        return int(a < b)
-    if fn == "le":
-        return int(a <= b)
-    if fn == "gt":
-        return int(a > b)
-    if fn == "ge":
-        return int(a >= b)
-    if fn == "and":
-        return int(a != 0 and b != 0)
-    return int(a != 0 or b != 0)  # "or"
-
-
-def _un(fn: str, a: int) -> int | str:
-    if fn == "neg":
-        return -a
-    if fn == "abs":
-        return abs(a)
-    if fn == "not":
-        return int(a == 0)
-    if fn == "log2":
-        return a.bit_length() - 1 if a > 0 else "log2 of a non-positive value"
-    return math.isqrt(a) if a >= 0 else "sqrt of a negative value"  # "sqrt"
 
 
 def can_run_sequential(m: _Machine) -> bool:
@@ -99,12 +51,10 @@ def run_sequential(m: _Machine) -> None:
         m.work += steps - start
         m.groups = [(pc, _ONE)]
 
-    def fail(ins: Instruction, reason: str) -> Exception:
+    def fail(ins: Instruction, kind: FaultKind, reason: str) -> Exception:
         sync()
         m.cur_pc = pc
-        if reason == "overflow":
-            reason = f"overflow of the {m.word}-bit word"
-        return m.lane_fault(ins, _ONE, reason, _MASK)
+        return m.lane_fault(ins, _ONE, kind, reason, _MASK)
 
     while True:
         ins = code[pc]
@@ -113,18 +63,20 @@ def run_sequential(m: _Machine) -> None:
             break
         steps += 1
         if op == "BIN":
-            v = _bin(ins.fn, regs[ins.a], regs[ins.b])  # type: ignore[arg-type,index]
-            if isinstance(v, str):
-                raise fail(ins, v)
+            try:
+                v = binary(ins.fn, regs[ins.a], regs[ins.b])  # type: ignore[arg-type,index]
+            except InstructionFault as f:
+                raise fail(ins, f.kind, f.reason) from None
             if not lo <= v <= hi:
-                raise fail(ins, "overflow")
+                raise fail(ins, FaultKind.OVERFLOW, "overflow")
             regs[ins.d] = v  # type: ignore[index]
         elif op == "LOAD" or op == "STORE":
             addr = regs[ins.a]  # type: ignore[index]
             n = size[ins.array]  # type: ignore[index]
             if not 0 <= addr < n:
                 name = "the size parameters" if ins.array == PARAMS_ARRAY else ins.array
-                raise fail(ins, f"index {addr} out of bounds for {name}[{n}]")
+                raise fail(ins, FaultKind.OUT_OF_BOUNDS,
+                           f"index {addr} out of bounds for {name}[{n}]")
             g = base[ins.array] + addr  # type: ignore[index]
             if op == "LOAD":
                 regs[ins.d] = int(mem[g])  # type: ignore[index]
@@ -134,16 +86,18 @@ def run_sequential(m: _Machine) -> None:
         elif op == "CONST":
             if not lo <= ins.imm <= hi:  # type: ignore[operator]
                 sync()
-                raise m.fault(ins, f"constant {ins.imm} does not fit in {m.word} bits")
+                raise m.fault(ins, FaultKind.OVERFLOW,
+                              f"constant {ins.imm} does not fit in {m.word} bits", [0])
             regs[ins.d] = ins.imm  # type: ignore[index]
         elif op == "MOV":
             regs[ins.d] = regs[ins.a]  # type: ignore[index]
         elif op == "UN":
-            v = _un(ins.fn, regs[ins.a])  # type: ignore[arg-type,index]
-            if isinstance(v, str):
-                raise fail(ins, v)
+            try:
+                v = unary(ins.fn, regs[ins.a])  # type: ignore[arg-type,index]
+            except InstructionFault as f:
+                raise fail(ins, f.kind, f.reason) from None
             if not lo <= v <= hi:
-                raise fail(ins, "overflow")
+                raise fail(ins, FaultKind.OVERFLOW, "overflow")
             regs[ins.d] = v  # type: ignore[index]
         elif op == "JZ":
             pc = ins.target if regs[ins.a] == 0 else pc + 1  # type: ignore[assignment,index]

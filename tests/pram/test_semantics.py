@@ -14,7 +14,8 @@ from simulators.errors import (
     ValidationError,
 )
 from simulators.pram import MODE_RUN, MODE_WAIT, compile_source, run
-from tests.pram.conftest import EXAMPLES, example
+from simulators.pram.example_inputs import EXAMPLE_INPUTS, example_names
+from tests.pram.conftest import example
 
 
 def _src(body: str, *, model: str = "CREW", header: str = "input A[n]\noutput A",
@@ -215,21 +216,12 @@ def test_bad_inputs_are_usage_errors() -> None:
         run(example("matvec"), {"M": [1, 2, 3], "x": [1, 2]})
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.pram")))
+@pytest.mark.parametrize("name", example_names())
 def test_trace_and_fast_path_agree(name: str) -> None:
-    """The FORK liveness shortcut (no trace) changes nothing observable but registers."""
-    inputs = {
-        "prefix_sum": ({"A": [3, 1, 4, 1, 5]}, None), "sum": ({"A": [3, 1, 4]}, None),
-        "blelloch_scan": ({"A": [3, 1, 4, 1, 5]}, None),
-        "list_ranking": ({"next": [2, 0, 3, 3]}, None), "max_crcw": ({"A": [2, 9, 9]}, None),
-        "dyck1": ({"W": [1, -1, 1, 1, -1, -1]}, None), "sort": ({"A": [3, 1, 2, 1]}, None),
-        "matvec": ({"M": [1, 2, 3, 4], "x": [5, 6]}, None),
-        "connected_components": ({"U": [0, 3], "V": [1, 4]}, {"n": 5}),
-        "broadcast_erew": ({"x": [4]}, {"n": 5}), "or_crcw": ({"X": [0, 1, 0]}, None),
-    }
-    if name not in inputs:
-        pytest.skip("an example added by another package; its own tests cover it")
-    ins, params = inputs[name]
+    """The FORK liveness shortcut and the scalar fast path (no trace) change nothing observable
+    but registers -- on every example, the long sequential ones included (each example's inputs
+    come from simulators.pram.example_inputs; a missing entry fails here)."""
+    ins, params = EXAMPLE_INPUTS[name](3, np.random.default_rng(7))
     prog = example(name)
     fast = run(prog, ins, params)
     slow = run(prog, ins, params, trace=True)
