@@ -1,20 +1,23 @@
 """``python -m constructions.pram_apmdm run FILE --input ... [--param ...] [--json] [--show]``.
 
-Runs a ``.pram`` program through the Theorem 4 AP-MDM. Exit codes as everywhere in the project:
-0 success, 2 bad program text or usage, 3 runtime fault (the same faults the PRAM machine
-reports, detected by the AP-MDM's fault head).
+Runs a ``.pram`` program through the Theorem 4 AP-MDM. ``--json`` prints the shared report of
+every construction CLI (docs/interfaces.md); ``extra`` holds the PRAM steps, T(n), declared and
+used processors, memory cells on the canvas and the operation counts. Exit codes as everywhere in
+the project: 0 success, 2 bad program text or usage, 3 runtime fault (the same faults the PRAM
+machine reports, detected by the AP-MDM's fault head; a run past T(n) or past ``--max-steps``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
+from constructions.cli_common import add_run_options, emit_report, run_kwargs
+from constructions.interface import RunReport
+from constructions.pram_apmdm.construction import DEFAULT_MAX_DECODING_STEPS, Theorem4
 from constructions.pram_apmdm.layout import MAX_VALUE_BITS
 from constructions.pram_apmdm.show import TokenNamer, render_run
-from constructions.pram_apmdm.simulate import run
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
 from simulators.pram import load_program
@@ -28,13 +31,28 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("run", help="simulate a program and print its output and costs")
     add_input_arguments(p)
+    add_run_options(p, default_max_steps=DEFAULT_MAX_DECODING_STEPS)
     p.add_argument("--value-bits", type=int, default=None,
                    help=f"bits of a token's value field (default and maximum {MAX_VALUE_BITS})")
-    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
     p.add_argument("--show", action="store_true", help="render the canvas after every step")
     p.add_argument("--max-rows", type=int, default=60, help="canvases shown by --show")
     p.add_argument("--width", type=int, default=160, help="table width for --show")
     return parser
+
+
+def _text(name: str, model: str, report: RunReport) -> str:
+    ex = report.extra
+    ops = ex["operations"]
+    lines = [f"{name} ({model}) on the Theorem 4 AP-MDM"]
+    lines += [f"  {k} = {v}" for k, v in report.output.items()]
+    lines.append(f"  PRAM steps {ex['pram_steps']}, decoding steps {report.decoding_steps}, "
+                 f"peak canvas {report.context_length} (initial {report.initial_length}), "
+                 f"memory cells {ex['memory_cells']}, processor records "
+                 f"{ex['processors_declared']} (used {ex['processors_used']}), "
+                 f"depth {report.network['depth']}")
+    lines.append(f"  operations: unmask {ops['unmask']}, remask {ops['remask']}, "
+                 f"insert {ops['insert']}, delete {ops['delete']}; halted by {report.halt}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,25 +65,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise UsageError("--max-rows must be >= 1 and --width in 20..1000")
     prog = load_program(args.file)
     inputs, params = inputs_from_args(args)
-    res = run(prog, inputs, params, trace=args.show, value_bits=args.value_bits)
+    thm = Theorem4.build(prog, inputs, params, value_bits=args.value_bits)
+    kwargs = run_kwargs(args)
+    kwargs["record_canvases"] = kwargs["record_canvases"] or args.show
+    report = thm.run(**kwargs)
     if args.show:
-        c = res.construction
+        c = thm.built
         namer = TokenNamer(prog, c.binding, c.layout)
-        sys.stdout.write(render_run(namer, res.trace.canvases, max_rows=args.max_rows,
+        assert report.trace is not None
+        sys.stdout.write(render_run(namer, report.trace.canvases, max_rows=args.max_rows,
                                     width=args.width))
-    if args.json:
-        print(json.dumps(res.to_json()))
-        return 0
-    print(f"{prog.name} ({prog.model.value}) on the Theorem 4 AP-MDM")
-    for name, vals in res.output.items():
-        print(f"  {name} = {vals}")
-    ops = res.operations
-    print(f"  PRAM steps {res.pram_steps}, decoding steps {res.decoding_steps}, "
-          f"peak canvas {res.max_context_length} (initial {res.initial_context_length}), "
-          f"memory cells {res.memory_cells}, processor records {res.processors}, "
-          f"depth {res.depth}")
-    print(f"  operations: unmask {ops['unmask']}, remask {ops['remask']}, "
-          f"insert {ops['insert']}, delete {ops['delete']}; halted by {res.halt}")
+    views = None
+    if args.html and report.trace is not None:
+        views = [thm.decode_state(cv) if thm.pram_step_after(d) is not None else None
+                 for d, cv in enumerate(report.trace.canvases)]
+    emit_report(args, report, text=lambda r: _text(prog.name, prog.model.value, r), views=views)
     return 0
 
 

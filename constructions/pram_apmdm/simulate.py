@@ -39,7 +39,7 @@ from simulators.errors import (
     SourceLocation,
 )
 from simulators.pram import Binding, CompiledProgram, bind
-from simulators.processes import APMDMDecision, HaltReason, Trace, run_apmdm
+from simulators.processes import APMDMDecision, HaltReason, Policy, Trace, run_apmdm
 
 #: Canvases up to this length are evaluated on the encoder's dense attention path.
 DENSE_MAX_LENGTH = 128
@@ -132,10 +132,7 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None,
                  ) -> APMDMDecision:
-        # Both attention paths compute the same function (the encoder's contract); on short
-        # canvases the dense O(L^2) one has less per-call overhead than the sort-based one.
-        path = "dense" if canvas.shape[0] <= DENSE_MAX_LENGTH else self.path
-        out = self.program.evaluate(canvas, path=path, rng=rng)
+        out = self.outputs(canvas, rng)
         calls = self.__dict__["_calls"] = self.__dict__.get("_calls", 0) + 1
         fault = out["fault"]
         if fault.any():
@@ -144,6 +141,14 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
         return APMDMDecision(y=out[self.y], remask=out[self.remask].astype(bool),
                              insert=out[self.insert].astype(bool),
                              delete=out[self.delete].astype(bool))
+
+    def outputs(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                ) -> dict[str, np.ndarray]:
+        """The step program's outputs on ``canvas`` (every position: an AP-MDM step may
+        change any token). Both attention paths compute the same function (the encoder's
+        contract); on short canvases the dense O(L^2) one has less per-call overhead."""
+        path = "dense" if canvas.shape[0] <= DENSE_MAX_LENGTH else self.path
+        return self.program.evaluate(canvas, path=path, rng=rng)
 
     def serial_cost(self, length: int) -> int:
         """Theorem 2 accounting, memoised per canvas length (it depends on nothing else)."""
@@ -180,29 +185,59 @@ def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray,
     return cls(msg, loc)
 
 
-def policy_for(c: Construction) -> _FaultCheckingPolicy:
-    base = apmdm_policy(c.step.program)  # validates the output names and the boolean bits
-    pol = _FaultCheckingPolicy(base.program, base.y, base.remask, base.insert, base.delete,
-                               base.path)
+class _WeightsFaultCheckingPolicy(_FaultCheckingPolicy):
+    """The same policy with the step program's outputs computed by its compiled network."""
+
+    network: Any
+
+    def outputs(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                ) -> dict[str, np.ndarray]:
+        return self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+
+
+def policy_for(c: Construction, *, path: str = "fast",
+               network: Any | None = None) -> _FaultCheckingPolicy:
+    """The construction's engine policy: the step program through the interpreter (``path``
+    "fast" or "dense"), or its compiled torch ``network`` (:mod:`constructions.backends`)."""
+    base = apmdm_policy(c.step.program, path=path)  # validates the output names and bits
+    cls = _FaultCheckingPolicy if network is None else _WeightsFaultCheckingPolicy
+    pol = cls(base.program, base.y, base.remask, base.insert, base.delete, base.path)
     object.__setattr__(pol, "construction", c)
+    if network is not None:
+        object.__setattr__(pol, "network", network)
     return pol
 
 
 def run(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray],
         params: Mapping[str, int] | None = None, *, trace: bool = False,
-        value_bits: int | None = None, max_canvas: int = DEFAULT_MAX_CANVAS) -> APMDMRun:
+        value_bits: int | None = None, max_canvas: int = DEFAULT_MAX_CANVAS,
+        max_steps: int | None = None) -> APMDMRun:
     """Simulate ``prog`` on ``inputs`` with the Theorem 4 AP-MDM.
 
     ``trace=True`` records every canvas and decodes the PRAM state after each simulated step
     into ``states`` (``states[t]`` = after ``t`` PRAM steps), for the lock-step check.
     Raises the PRAM machine's kinds of faults, and BoundExceeded when the program runs past
-    its declared time bound T(n) (the AP-MDM is given 2*T(n) + 2 steps).
+    its declared time bound T(n) (the AP-MDM is given 2*T(n) + 2 steps). ``max_steps`` (decoding
+    steps) stops a run earlier with :class:`LimitExceeded`.
     """
     c = build(prog, inputs, params, value_bits=value_bits, max_canvas=max_canvas)
-    layout = c.layout
-    max_steps = 2 * c.binding.time_bound + 2
-    tr = run_apmdm(policy_for(c), c.initial, layout.vocab(), max_steps=max_steps,
-                   max_length=c.max_length, halt_on_eos=False, record_canvases=trace)
+    return run_built(c, trace=trace, max_steps=max_steps)
+
+
+def run_built(c: Construction, *, trace: bool = False, max_steps: int | None = None,
+              policy: Policy | None = None) -> APMDMRun:
+    """Run an already built construction (``policy``: default :func:`policy_for`)."""
+    prog, layout = c.program, c.layout
+    bound = 2 * c.binding.time_bound + 2
+    limit = bound if max_steps is None else min(int(max_steps), bound)
+    tr = run_apmdm(policy_for(c) if policy is None else policy, c.initial, layout.vocab(),
+                   max_steps=limit, max_length=c.max_length, halt_on_eos=False,
+                   record_canvases=trace)
+    if tr.halt == HaltReason.STEP_LIMIT and limit < bound:
+        raise LimitExceeded(f"the Theorem 4 AP-MDM was stopped after {tr.num_steps} decoding "
+                            f"steps (the step limit, --max-steps {limit}) without reaching its "
+                            f"fixed point; the declared T(n) = {c.binding.time_bound} allows "
+                            f"{bound}", SourceLocation(prog.file))
     if tr.halt == HaltReason.STEP_LIMIT:
         raise BoundExceeded(f"declared time bound T = {c.binding.time_bound} exceeded at "
                             f"{c.binding.sizes} (the AP-MDM has not reached its fixed point "

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from constructions.interface import REPORT_KEYS
 from constructions.pram_apmdm import Layout, build, decode, policy_for
 from constructions.pram_apmdm import run as apmdm_run
 from constructions.pram_apmdm.cli import main as cli_main
@@ -183,10 +184,25 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     assert out["output"] == {"A": [3, 4, 8]}
-    for key in ("decoding_steps", "max_context_length", "pram_steps", "memory_cells",
-                "processors", "depth"):
+    assert set(out) == set(REPORT_KEYS) and out["construction"] == "theorem4"
+    for key in ("decoding_steps", "context_length", "initial_length"):
         assert isinstance(out[key], int)
-    assert set(out["operations"]) == {"unmask", "remask", "insert", "delete"}
+    ex = out["extra"]
+    for key in ("pram_steps", "memory_cells", "processors_declared", "processors_used"):
+        assert isinstance(ex[key], int)
+    assert (ex["processors_declared"], ex["processors_used"]) == (3, 2)
+    assert isinstance(out["network"]["depth"], int)
+    assert set(ex["operations"]) == {"unmask", "remask", "insert", "delete"}
+
+
+def test_cli_max_steps_stops_an_endless_loop(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``time 10^9`` and ``while 1``: the run stops at the step limit with exit 3."""
+    f = tmp_path / "loop.pram"
+    f.write_text("program loop\nmodel EREW\ninput A[n]\noutput A\nprocessors 1\n"
+                 "time 10^9\nbegin\n  while 1 do\n    A[0] := A[0] + 1\n  end\nend\n")
+    assert run_main(cli_main, ["run", str(f), "--input", "A=1", "--max-steps", "40"]) == 3
+    err = capsys.readouterr().err
+    assert "step limit" in err and "Traceback" not in err
 
 
 def test_cli_show_and_text(capsys: pytest.CaptureFixture[str]) -> None:
