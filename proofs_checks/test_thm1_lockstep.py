@@ -14,11 +14,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from constructions.pram_mdm import PramMDM, build_pram_mdm, decode_block, decode_outputs, run_built
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_RUN, NO_WRITE
-from proofs_checks.pram_strategies import PramCase, pram_cases
 from proofs_checks.report import record
 from simulators.pram import compile_source, load_program, run
 from simulators.processes import PolicyChosen
 from simulators.processes.mdm import mdm_fill_step
+from simulators.testing.pram_programs import PramCase, pram_cases
 
 
 def _examples(default: int) -> int:

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from constructions.pram_mdm import build_pram_mdm, run_built
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_RUN
-from proofs_checks.pram_strategies import MODELS, PramCase, pram_cases
 from proofs_checks.report import record
 from proofs_checks.thm4_examples import EXAMPLE_INPUTS
 from simulators.errors import BoundExceeded, ProjectError, RuntimeFault
 from simulators.pram import load_program, run
+from simulators.testing.pram_programs import MODELS, PramCase, pram_cases
 
 
 def _examples(default: int) -> int:

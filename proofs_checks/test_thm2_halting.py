@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from constructions.masked_arm.cases import example_mdm_cases
 from constructions.masked_arm.example_policies import (
     ORDERS,
     example_vocab,
@@ -39,7 +40,7 @@ from simulators.processes import (
     TopK,
     run_mdm,
 )
-from tests.constructions.masked_arm_policies import example_mdm_cases, lifted_mdm_cases
+from simulators.testing.mdm_programs import lifted_mdm_cases
 
 THEOREM = "Theorem 2"
 

@@ -29,7 +29,7 @@ from constructions.masked_arm.example_policies import (
 from proofs_checks.report import record
 from simulators.encoder import Aggregate, Program, mdm_policy
 from simulators.processes import HaltReason, MDMDecision, run_mdm
-from tests.constructions.masked_arm_policies import lifted_mdm_cases
+from simulators.testing.mdm_programs import lifted_mdm_cases
 
 THEOREM = "Theorem 2"
 SIZES = (4, 8, 16, 32, 64, 128)
@@ -97,7 +97,7 @@ def test_a_policy_without_a_cost_hook_is_not_accounted():
 
 @pytest.mark.parametrize("one_token_per_step", [False, True])
 def test_theorem1_mdm_cost_is_within_the_cubic_bound(one_token_per_step):
-    pram_mdm = pytest.importorskip("constructions.pram_mdm")
+    from constructions import pram_mdm
     from simulators.pram import compile_source
 
     mdm = pram_mdm.build_pram_mdm(compile_source(DOUBLE_PRAM_SOURCE), {"A": [4, 9]},

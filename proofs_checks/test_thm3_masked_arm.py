@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 
 from constructions.masked_arm import EXTRA_DEPTH_BOUND, build_masked_arm
+from constructions.masked_arm.cases import example_mdm_cases
 from constructions.masked_arm.example_policies import (
     DOUBLE_PRAM_SOURCE,
     example_vocab,
@@ -30,7 +31,7 @@ from constructions.masked_arm.example_policies import (
 from constructions.masked_arm.simulate import Comparison, simulate
 from proofs_checks.report import record
 from simulators.pram import compile_source, load_program, run
-from tests.constructions.masked_arm_policies import example_mdm_cases, lifted_mdm_cases
+from simulators.testing.mdm_programs import lifted_mdm_cases
 
 THEOREM = "Theorem 3"
 
@@ -86,7 +87,7 @@ def test_larger_contexts_on_a_few_programs():
 
 
 def _theorem1_case(prog, inputs: dict[str, list[int]], label: str) -> None:
-    pram_mdm = pytest.importorskip("constructions.pram_mdm")
+    from constructions import pram_mdm
     from constructions.pram_mdm.decode import decode_outputs
 
     mdm = pram_mdm.build_pram_mdm(prog, inputs, one_token_per_step=True)

@@ -14,7 +14,6 @@ from hypothesis import given, settings
 
 from constructions.pram_apmdm import run as apmdm_run
 from constructions.pram_apmdm.simulate import APMDMRun, machine_mode
-from proofs_checks.pram_strategies import PramCase, pram_cases
 from proofs_checks.report import record
 from proofs_checks.thm4_examples import (
     DEFAULT_N,
@@ -25,6 +24,7 @@ from proofs_checks.thm4_examples import (
 )
 from simulators.pram import CompiledProgram, RunResult, load_program
 from simulators.pram import run as pram_run
+from simulators.testing.pram_programs import PramCase, pram_cases
 
 #: Steps: exactly two AP-MDM steps per PRAM step (even: insert/delete, odd: unmask/remask),
 #: plus one step deleting the last stale masks and one fixed-point step.

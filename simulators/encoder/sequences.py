@@ -263,7 +263,7 @@ def ew(name: str, *args: Seq | int, **params: Any) -> Elementwise:
     return Elementwise(name, seqs, params)
 
 
-def select(keys: Seq | tuple[Seq | int, ...], queries: Seq | tuple[Seq | int, ...],
+def select(keys: Seq | int | tuple[Seq | int, ...], queries: Seq | int | tuple[Seq | int, ...],
            predicate: str | tuple[str, ...]) -> Selector:
     """Attention pattern: query ``q`` selects key ``k`` iff every ``pred(key[k], query[q])`` holds.
 

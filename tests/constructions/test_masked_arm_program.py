@@ -22,7 +22,7 @@ from simulators.cli_support import run_main
 from simulators.encoder import Program, const, ew, indices, tokens
 from simulators.errors import EncoderProgramError
 from simulators.processes import HaltReason, IntVocab
-from tests.constructions.masked_arm_policies import lifted_mdm_cases
+from simulators.testing.mdm_programs import lifted_mdm_cases
 
 
 @given(lifted_mdm_cases())

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from constructions.masked_arm import retarget
 from simulators.encoder import Program, aggregate, indices, select, tokens
 from simulators.errors import EncoderProgramError
-from tests.encoder.random_programs import VOCAB_HI, random_programs
+from simulators.testing.encoder_programs import VOCAB_HI, random_programs
 
 GARBAGE_HI = 40  # the host canvas holds ids the original program never saw beyond position S
 

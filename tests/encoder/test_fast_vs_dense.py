@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from simulators.encoder.attention_dense import attend_dense
 from simulators.encoder.attention_fast import attend_fast
 from simulators.encoder.sequences import MODES, PREDICATES
-from tests.encoder.random_programs import canvases, random_programs
+from simulators.testing.encoder_programs import canvases, random_programs
 
 _OPS = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
         "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
