@@ -24,10 +24,20 @@ _TERMINAL = {"keep": "k", "fill": "f", "remask": "r", "delete": "d", "insert": "
 
 def _check_frames(trace, data):
     assert [f["frame"] for f in data["frames"]] == list(range(trace.num_steps + 1))
+    canvas: list[int] = []
     for fr in data["frames"]:
         f = fr["frame"]
+        if "delta" in fr:  # the positions changed, applied to the canvas before
+            d = fr["delta"]
+            for p, t in zip(d["pos"], d["tokens"], strict=True):
+                canvas[p] = t
+            ops = ["k"] * len(canvas)
+            for p, op in zip(d["pos"], d["ops"], strict=True):
+                ops[p] = op
+            fr = {"tokens": list(canvas), "ops": "".join(ops), "counts": fr["counts"]}
         kept = [t for t, op in zip(fr["tokens"], fr["ops"], strict=True) if op != "d"]
         assert kept == trace.canvases[f].tolist()  # the frame shows exactly this canvas
+        canvas = kept
         if f:
             rec = trace.steps[f - 1]
             assert fr["counts"] == {"filled": rec.filled, "remasked": rec.remasked,
@@ -51,7 +61,9 @@ def test_apmdm_frames_are_the_canvases_with_the_step_counts(seed, start):
 def test_mdm_and_arm_frames(seed):
     rng = np.random.default_rng(seed)
     trace = run_mdm(random_mdm, VOCAB.encode("a [M] [M] b [M]"), VOCAB, rng=rng)
-    _check_frames(trace, page_data(trace, title="t"))
+    data = page_data(trace, title="t")
+    assert all("delta" in fr for fr in data["frames"][1:])  # MDM steps travel as deltas
+    _check_frames(trace, data)
     arm = run_arm(lambda c, r: int(r.integers(0, 3)), VOCAB.encode("[BOS]"), VOCAB,
                   rng=rng, max_length=6)
     _check_frames(arm, page_data(arm, title="t"))

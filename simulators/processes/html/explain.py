@@ -133,4 +133,5 @@ def program_explainer(prog: Program, trace: Trace, *,
             out["note"] = note
         return out
 
+    explain.cost_per_position = len(prog.nodes)  # type: ignore[attr-defined]
     return explain
