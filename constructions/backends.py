@@ -50,7 +50,7 @@ class WeightsMDMPolicy:
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None
                  ) -> MDMDecision:
-        out = self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+        out = self.network.evaluate(np.asarray(canvas, dtype=np.int64), rng)
         return MDMDecision(tokens=np.asarray(out[self.token], dtype=np.int64),
                            fill=np.asarray(out[self.fill]).astype(bool))
 
@@ -65,12 +65,13 @@ class WeightsAPMDMPolicy:
     network: Any
     program: Program
 
-    def outputs(self, canvas: np.ndarray) -> dict[str, np.ndarray]:
-        return self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+    def outputs(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                ) -> dict[str, np.ndarray]:
+        return self.network.evaluate(np.asarray(canvas, dtype=np.int64), rng)
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None
                  ) -> APMDMDecision:
-        out = self.outputs(canvas)
+        out = self.outputs(canvas, rng)
         return APMDMDecision(y=np.asarray(out["y"], dtype=np.int64),
                              remask=np.asarray(out["remask"]).astype(bool),
                              insert=np.asarray(out["insert"]).astype(bool),

@@ -4,7 +4,9 @@
   at which no new round starts; ``--insert-prob``) and print each output with a membership check
   (exit 1 if any output is not a member); ``--show`` prints the canvas after every step of the
   first run; ``--one-sided`` for one-sided Dyck-k; ``--unbounded`` for the mode without a target
-  (adaptive insert coin, see :class:`~constructions.dyck_apmdm.process.DyckAPMDM`).
+  (adaptive insert coin, see :class:`~constructions.dyck_apmdm.process.DyckAPMDM`). ``--json``
+  prints the shared report of every construction CLI (docs/interfaces.md), one JSON object per
+  line and per run; ``--max-steps``, ``--backend``, ``--device``, ``--html`` as everywhere.
 * ``support``: explore every output up to ``--max-length`` and print how many distinct words of
   each even length it can produce, next to the grammar's count; ``--json`` prints
   ``{"counts": {"0": ..., "2": ..., ...}}``.
@@ -19,19 +21,22 @@ from fractions import Fraction
 
 import numpy as np
 
+from constructions.cli_common import add_run_options, emit_report, run_kwargs
+from constructions.dyck_apmdm.construction import Theorem5
 from constructions.dyck_apmdm.process import DyckAPMDM
 from constructions.dyck_apmdm.support import (
     DEFAULT_MAX_STATES,
     DEFAULT_MAX_SUPPORT_LENGTH,
     explore_support,
 )
-from simulators.cli_support import run_main
+from constructions.interface import RunReport
+from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
 from simulators.grammars import counts as grammar_counts
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m constructions.dyck_apmdm",
         description="Theorem 5: an AP-MDM whose possible outputs are exactly Dyck-k.",
     )
@@ -42,16 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--one-sided", action="store_true", help="generate one-sided Dyck-k")
         p.add_argument("--max-length", type=int, default=16 if name == "sample" else 8,
                        help="sample: target length; support: longest output explored")
-        p.add_argument("--json", action="store_true")
         p.add_argument("--unbounded", action="store_true",
                        help="no target length and the adaptive insert coin ~1/(L+1): halts with "
                             "probability 1 and can output every member of any length")
     sample = sub.choices["sample"]
+    add_run_options(sample)
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--num", type=int, default=1)
     sample.add_argument("--insert-prob", type=str, default="1/2", help="e.g. 0.3 or 1/3")
     sample.add_argument("--show", action="store_true", help="print the canvas of every step")
     support = sub.choices["support"]
+    support.add_argument("--json", action="store_true",
+                         help='print {"counts": {length: number of outputs}}')
     support.add_argument("--seed", type=int, default=0, help="unused (exploration is exhaustive)")
     support.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES)
     support.add_argument("--max-support-length", type=int, default=DEFAULT_MAX_SUPPORT_LENGTH)
@@ -73,26 +80,31 @@ def _sample(args: argparse.Namespace) -> int:
     else:
         model = DyckAPMDM(args.k, not args.one_sided, args.max_length,
                           _fraction(args.insert_prob))
-    lang = model.layout.language
+    thm = Theorem5(model)
     rng = np.random.default_rng(args.seed)
-    results = []
+    kwargs = run_kwargs(args)
+    members = []
     for i in range(args.num):
-        trace = model.run(rng, record_canvases=args.show and i == 0)
-        word = model.layout.output(trace.final)
-        if args.show and i == 0 and not args.json:
-            for step, canvas in enumerate(trace.canvases):
+        first = i == 0
+        kw = dict(kwargs, record_canvases=first and (args.show or kwargs["record_canvases"]))
+        report = thm.run(**kw, rng=rng)
+        if args.show and first and not args.json:
+            assert report.trace is not None
+            for step, canvas in enumerate(report.trace.canvases):
                 print(f"step {step:>3}: {model.vocab.render(canvas)}")
-        results.append({"word": lang.render(word), "length": int(word.size),
-                        "member": lang.is_member(word), "steps": trace.num_steps,
-                        "halt": trace.halt.value})
-    if args.json:
-        print(json.dumps({"samples": results}))
-    else:
-        for r in results:
-            verdict = "member" if r["member"] else "NOT A MEMBER"
-            print(f"{r['word']}  (length {r['length']}, {r['steps']} steps, {r['halt']}, "
-                  f"{verdict})")
-    return 0 if all(r["member"] for r in results) else 1
+        views = ([thm.decode_state(c) for c in report.trace.canvases]
+                 if first and args.html and report.trace is not None else None)
+        if not first:
+            args.html = None  # the viewer shows the first run
+        emit_report(args, report, text=_sample_text, views=views)
+        members.append(report.extra["member"])
+    return 0 if all(members) else 1
+
+
+def _sample_text(report: RunReport) -> str:
+    verdict = "member" if report.extra["member"] else "NOT A MEMBER"
+    return (f"{report.output}  (length {report.extra['word_length']}, {report.decoding_steps} "
+            f"steps, {report.halt}, {verdict})")
 
 
 def _support(args: argparse.Namespace) -> int:

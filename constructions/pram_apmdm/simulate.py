@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from constructions.pram_apmdm.faults import fault_error
 from constructions.pram_apmdm.layout import (
     MAX_VALUE_BITS,
     MODE_DONE,
@@ -21,22 +22,17 @@ from constructions.pram_apmdm.layout import (
     Layout,
     decode,
 )
-from constructions.pram_apmdm.step_program import (
-    FAULT_NAMES,
-    FAULT_OVERFLOW,
-    FAULT_PROCESSORS,
-    FAULT_READ,
-    FAULT_WRITE,
-    StepProgram,
-    build_step_program,
-)
+from constructions.pram_apmdm.step_program import StepProgram, build_step_program
 from simulators.encoder import APMDMProgramPolicy, apmdm_policy
 from simulators.errors import (
     BoundExceeded,
+    FaultKind,
+    FaultRecord,
+    InternalError,
     LimitExceeded,
-    MemoryConflict,
     RuntimeFault,
     SourceLocation,
+    UsageError,
 )
 from simulators.pram import Binding, CompiledProgram, bind
 from simulators.processes import APMDMDecision, HaltReason, Policy, Trace, run_apmdm
@@ -109,8 +105,9 @@ def build(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray
         raise LimitExceeded(f"{vb}-bit token values cannot hold the program counter of a "
                             f"{len(prog.instructions)}-instruction program")
     if b.initial_memory.size and (b.initial_memory.min() < lo or b.initial_memory.max() > hi):
-        raise LimitExceeded(f"an input value does not fit the construction's {vb}-bit token "
-                            f"values ({lo}..{hi}); pass a larger value_bits (max {MAX_VALUE_BITS})")
+        # As the machine refuses an input outside the word (a usage error, exit 2).
+        raise UsageError(f"an input value does not fit the construction's {vb}-bit token "
+                         f"values ({lo}..{hi}); pass a larger value_bits (max {MAX_VALUE_BITS})")
     in_addr = [np.arange(b.base[a.name], b.base[a.name] + b.size[a.name])
                for a in prog.arrays if a.role in ("input", "inout")]
     addresses = np.concatenate(in_addr) if in_addr else np.zeros(0, dtype=np.int64)
@@ -160,29 +157,7 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
 
 def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray,
                  step: int) -> RuntimeFault:
-    pos = int(np.flatnonzero(fault)[0])
-    kind = int(fault[pos])
-    code, _ = c.layout.unpack(canvas[pos:pos + 1])
-    pid = (int(code[0]) - 1) // c.layout.record
-    state = decode(c.layout, canvas)
-    pc = int(state.pc[pid])
-    ins = c.program.instructions[pc] if 0 <= pc < len(c.program.instructions) else None
-    line = ins.line if ins is not None and ins.line else None
-    loc = SourceLocation(c.program.file, line, None, c.program.source_line(line) if line else None)
-    msg = (f"step {step}: {FAULT_NAMES.get(kind, 'fault')} in {ins.op if ins else '?'} "
-           f"(pc {pc}) on processor {pid} (detected by the Theorem 4 AP-MDM)")
-    cls: type[RuntimeFault] = RuntimeFault
-    if kind == FAULT_OVERFLOW and c.program.word_bits > c.layout.value_bits:
-        # Not necessarily a PRAM overflow: the value left the token's value field.
-        return LimitExceeded(f"a value left the construction's {c.layout.value_bits}-bit token "
-                             f"range in {ins.op if ins else '?'} (pc {pc}) on processor {pid} "
-                             f"(the program's word is {c.program.word_bits} bits; at most "
-                             f"{MAX_VALUE_BITS} value bits are supported)", loc)
-    if kind in (FAULT_WRITE, FAULT_READ):
-        cls = MemoryConflict
-    elif kind == FAULT_PROCESSORS:
-        cls = BoundExceeded
-    return cls(msg, loc)
+    return fault_error(c.program, c.layout, canvas, fault, step, c.step.word_lo, c.step.word_hi)
 
 
 class _WeightsFaultCheckingPolicy(_FaultCheckingPolicy):
@@ -192,7 +167,7 @@ class _WeightsFaultCheckingPolicy(_FaultCheckingPolicy):
 
     def outputs(self, canvas: np.ndarray, rng: np.random.Generator | None = None
                 ) -> dict[str, np.ndarray]:
-        return self.network.evaluate(np.asarray(canvas, dtype=np.int64))
+        return self.network.evaluate(np.asarray(canvas, dtype=np.int64), rng)
 
 
 def policy_for(c: Construction, *, path: str = "fast",
@@ -239,11 +214,13 @@ def run_built(c: Construction, *, trace: bool = False, max_steps: int | None = N
                             f"fixed point; the declared T(n) = {c.binding.time_bound} allows "
                             f"{bound}", SourceLocation(prog.file))
     if tr.halt == HaltReason.STEP_LIMIT:
-        raise BoundExceeded(f"declared time bound T = {c.binding.time_bound} exceeded at "
-                            f"{c.binding.sizes} (the AP-MDM has not reached its fixed point "
-                            f"after {tr.num_steps} steps)", SourceLocation(prog.file))
+        msg = (f"declared time bound T = {c.binding.time_bound} exceeded at {c.binding.sizes} "
+               f"(the AP-MDM has not reached its fixed point after {tr.num_steps} steps)")
+        raise BoundExceeded(msg, SourceLocation(prog.file),
+                            FaultRecord(FaultKind.TIME, c.binding.time_bound + 1, message=msg))
     if tr.halt != HaltReason.FIXED_POINT:
-        raise LimitExceeded(f"the AP-MDM stopped with {tr.halt.value}: {tr.message}",
+        # The canvas bound covers every record and cell: any other stop is a construction bug.
+        raise InternalError(f"the Theorem 4 AP-MDM stopped with {tr.halt.value}: {tr.message}",
                             SourceLocation(prog.file))
     final = decode(layout, tr.final)
     b = c.binding

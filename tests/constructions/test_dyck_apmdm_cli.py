@@ -7,6 +7,7 @@ import json
 import pytest
 
 from constructions.dyck_apmdm.cli import entry
+from constructions.interface import REPORT_KEYS
 from simulators.grammars import counts
 
 
@@ -29,8 +30,10 @@ def test_sample_json_is_deterministic(capsys: pytest.CaptureFixture[str]) -> Non
     argv = ("sample", "--k", "3", "--num", "4", "--max-length", "20", "--seed", "5", "--json")
     code, out, _ = run(capsys, *argv)
     assert code == 0
-    samples = json.loads(out)["samples"]
-    assert len(samples) == 4 and all(s["member"] and s["halt"] == "fixed_point" for s in samples)
+    samples = [json.loads(line) for line in out.splitlines()]
+    assert len(samples) == 4
+    assert all(set(s) == set(REPORT_KEYS) for s in samples)
+    assert all(s["extra"]["member"] and s["halt"] == "fixed_point" for s in samples)
     assert run(capsys, *argv)[1] == out
 
 
