@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test test-slow lint bench venv clean
+.PHONY: demo test test-slow lint bench mutation venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ test-slow: $(STAMP)
 	RUN_SLOW=1 HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check simulators constructions proofs_checks tests experiments benchmarks
+	$(PY) -m ruff check simulators constructions proofs_checks tests experiments benchmarks tools conftest.py
+
+# Mutation gate (docs/mutation.md): plants each catalogued bug in a scratch copy of HEAD and
+# runs its default-suite tests; writes docs/results/mutation.json and docs/mutation.md.
+mutation: $(STAMP)
+	nice -n 10 $(PY) -m tools.mutation
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
