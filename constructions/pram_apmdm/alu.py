@@ -6,14 +6,17 @@ exceed the token's value range -- the caller checks overflow once, after choosin
 by zero, log2 of a non-positive number, ...). Only the functions a program actually uses are
 built, which keeps the per-step program short (the interpreter's cost is per operation).
 
-Semantics follow docs/pram-isa.md: ``div``/``mod`` are Python's floor division/modulo,
-comparisons and ``and``/``or`` give 0/1, ``log2`` is the floor of log2, ``sqrt`` the floor of
-the square root.
+Semantics follow :mod:`simulators.pram.semantics` (docs/pram-isa.md): ``div``/``mod`` are
+Python's floor division/modulo, comparisons and ``and``/``or`` give 0/1, ``log2`` is the floor of
+log2, ``sqrt`` the floor of the square root. Every domain fault is built from the rule record
+``semantics.DOMAIN[fn]``; tests/pram/test_edge_values.py checks each function against the
+semantics on edge values.
 """
 
 from __future__ import annotations
 
 from simulators.encoder.sequences import Seq, const, ew
+from simulators.pram.semantics import DOMAIN
 
 #: Shared constant nodes, one per value (the interpreter's cost is per node); cleared by the
 #: builder at the start of every program it builds.
@@ -72,7 +75,8 @@ def _pow(a: Seq, b: Seq, bits: int) -> Seq:
 
     A value that overflows the token range is clipped to +-2^bits (still out of range, so the
     caller reports overflow); exponents >= 32 are replaced by 30 or 31 of the same parity,
-    which keeps the result exact for |a| <= 1 and out of range for |a| >= 2.
+    which keeps the result exact for |a| <= 1 and out of range for |a| >= 2 (2^30 exceeds every
+    token range, bits <= 26: the same outcome as semantics' "overflow from exponent 64").
     """
     cap = 1 << bits
     e = E("where", E("gt", b, 31), E("add", E("mod", b, 2), 30), E("clip", b, lo=0, hi=31))
@@ -87,6 +91,16 @@ def _pow(a: Seq, b: Seq, bits: int) -> Seq:
     return result
 
 
+def _domain(fn: str, a: Seq, b: Seq | None = None) -> Seq | None:
+    """1 where the operand breaks ``fn``'s domain rule (semantics.DOMAIN), None if total."""
+    rule = DOMAIN.get(fn)
+    if rule is None:
+        return None
+    operand = a if rule.operand == "a" else b
+    assert operand is not None
+    return E(rule.compare, operand, rule.bound)
+
+
 def unary(fn: str, a: Seq, bits: int) -> Result:
     """``fn(a)`` for fn in neg not abs log2 sqrt."""
     if fn == "neg":
@@ -96,9 +110,9 @@ def unary(fn: str, a: Seq, bits: int) -> Result:
     if fn == "abs":
         return E("abs", a), None
     if fn == "log2":
-        return _log2(a, bits), E("le", a, 0)
+        return _log2(a, bits), _domain(fn, a)
     if fn == "sqrt":
-        return _sqrt(E("max", a, 0), bits), E("lt", a, 0)
+        return _sqrt(E("max", a, 0), bits), _domain(fn, a)
     raise KeyError(fn)
 
 
@@ -113,9 +127,9 @@ def binary(fn: str, a: Seq, b: Seq, bits: int) -> Result:
     if fn == "or":
         return E("or", _bool(a), _bool(b)), None
     if fn == "div":
-        return _floor_div(a, b), E("eq", b, 0)
+        return _floor_div(a, b), _domain(fn, a, b)
     if fn == "mod":
-        return E("sub", a, E("mul", b, _floor_div(a, b))), E("eq", b, 0)
+        return E("sub", a, E("mul", b, _floor_div(a, b))), _domain(fn, a, b)
     if fn == "pow":
-        return _pow(a, b, bits), E("lt", b, 0)
+        return _pow(a, b, bits), _domain(fn, a, b)
     raise KeyError(fn)

@@ -36,23 +36,25 @@ from constructions.pram_apmdm.layout import (
 )
 from simulators.encoder import Program
 from simulators.encoder.sequences import Seq, aggregate, indices, select, tokens
-from simulators.pram.isa import MODE_IDLE, MODE_RUN, MODE_WAIT, CompiledProgram, MemoryModel
+from simulators.errors import FaultKind
+from simulators.pram.isa import (
+    MODE_IDLE,
+    MODE_RUN,
+    MODE_WAIT,
+    OP_CODES,
+    CompiledProgram,
+    MemoryModel,
+)
 
-# Fault codes of the ``fault`` output (the driver turns them into errors).
-FAULT_BOUNDS = 1          # array index out of bounds
-FAULT_DOMAIN = 2          # division by zero, log2 of <= 0, sqrt of < 0, negative exponent
-FAULT_OVERFLOW = 3        # a value outside the word (or the token value range)
-FAULT_WRITE = 4           # concurrent write the memory model forbids
-FAULT_READ = 5            # concurrent read the memory model (EREW) forbids
-FAULT_PROCESSORS = 6      # FORK of more processors than the declared bound
-FAULT_NAMES = {FAULT_BOUNDS: "index out of bounds", FAULT_DOMAIN: "arithmetic domain error",
-               FAULT_OVERFLOW: "overflow", FAULT_WRITE: "forbidden concurrent write",
-               FAULT_READ: "forbidden concurrent read",
-               FAULT_PROCESSORS: "bound exceeded (processors)"}
-
-# Opcodes as small integers for the pc tables.
-OPCODE = {"CONST": 1, "MOV": 2, "UN": 3, "BIN": 4, "LOAD": 5, "STORE": 6, "JMP": 7, "JZ": 8,
-          "FORK": 9, "JOIN": 10, "HALT": 11}
+# The ``fault`` output holds a simulators.errors.FaultKind code (the semantics' one numbering,
+# shared with the machine and Theorem 1); the opcodes are simulators.pram.isa.OP_CODES.
+FAULT_BOUNDS = int(FaultKind.OUT_OF_BOUNDS)
+FAULT_DOMAIN = int(FaultKind.DOMAIN)
+FAULT_OVERFLOW = int(FaultKind.OVERFLOW)
+FAULT_WRITE = int(FaultKind.WRITE_CONFLICT)
+FAULT_READ = int(FaultKind.READ_CONFLICT)
+FAULT_PROCESSORS = int(FaultKind.PROCESSORS)
+NO_OP = -1  # the op table's default (no instruction at that pc)
 
 
 def _table(pc: Seq, values: list[int], default: int = 0) -> Seq:
@@ -133,10 +135,10 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     pc = E("floordiv", ctrl, 4).named("pc")
     mode = E("mod", ctrl, 4).named("mode")
     run = E("eq", mode, MODE_RUN).named("run")
-    op = _table(pc, [OPCODE[i.op] for i in ins]).named("op")
+    op = _table(pc, [OP_CODES[i.op] for i in ins], NO_OP).named("op")
 
     def is_op(name: str) -> Seq:
-        return E("eq", op, OPCODE[name])
+        return E("eq", op, OP_CODES[name])
 
     reg_a = [i.a if i.a is not None else 0 for i in ins]
     reg_b = [i.b if i.b is not None else 0 for i in ins]
@@ -153,7 +155,8 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         asize = _table(pc, [size[i.array] if i.array else 0 for i in ins]).named("asize")
         addr = E("add", abase, ra).named("addr")
         mem_op = E("or", is_op("LOAD"), is_op("STORE"))
-        oob = _all(run, mem_op, E("or", E("lt", ra, 0), E("ge", ra, asize)))
+        in_bounds = E("and", E("ge", ra, 0), E("lt", ra, asize)).named("in_bounds")
+        oob = _all(run, mem_op, E("not", in_bounds))
         faults.append((FAULT_BOUNDS, oob))
     mread = _lookup(code, addr, val).named("mread") if "LOAD" in used_ops else None
 
@@ -224,21 +227,21 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         ctrl0 = _lookup(code, _c(L.ctrl(0)), val).named("ctrl0")
         mode0 = E("mod", ctrl0, 4)
         pc0 = E("floordiv", ctrl0, 4)
-        op0 = _table(pc0, [OPCODE[i.op] for i in ins])
+        op0 = _table(pc0, [OP_CODES[i.op] for i in ins], NO_OP)
         lo = _lookup(code, E("add", _table(pc0, [FIELD_REG0 + a for a in reg_a], FIELD_REG0),
                              L.head(0)), val).named("fork_lo")
         hi = _lookup(code, E("add", _table(pc0, [FIELD_REG0 + b for b in reg_b], FIELD_REG0),
                              L.head(0)), val).named("fork_hi")
         var = _table(pc0, [i.v if i.v is not None else -1 for i in ins], -1)
         count = E("add", E("sub", hi, lo), 1).named("fork_count")
-        fork0 = _all(E("eq", op0, OPCODE["FORK"]), E("eq", mode0, MODE_RUN)).named("fork0")
+        fork0 = _all(E("eq", op0, OP_CODES["FORK"]), E("eq", mode0, MODE_RUN)).named("fork0")
         faults.append((FAULT_PROCESSORS, _all(fork0, E("eq", pid, 0),
                                               E("gt", count, L.processors))))
         forking_me = _all(fork0, E("lt", pid, count), E("ge", pid, 0)).named("forking_me")
         # JOIN: processor 0 releases when no *other* processor is RUN at the step's start.
         other_run = _all(is_ctrl, E("ne", pid, 0), run)
         n_other_run = aggregate(select(idx, idx, "true"), other_run, "max", default=0)
-        release = _all(E("eq", op0, OPCODE["JOIN"]), E("or", E("eq", mode0, MODE_RUN),
+        release = _all(E("eq", op0, OP_CODES["JOIN"]), E("or", E("eq", mode0, MODE_RUN),
                                                          E("eq", mode0, MODE_WAIT)),
                        E("eq", n_other_run, 0)).named("release")
         is0 = E("eq", pid, 0)
@@ -271,7 +274,9 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
     ins_cell = None
     head_cell_tok = None
     if "STORE" in used_ops:
-        storing = _all(is_head, run, is_op("STORE")).named("storing")
+        # An out-of-bounds store faults and accesses nothing (as in the machine): it must not
+        # meet another processor's write to the code its bad index happens to point at.
+        storing = _all(is_head, run, is_op("STORE"), in_bounds).named("storing")
         wkey = E("where", storing, addr, -1).named("write_key")
         # Which address each position asks about: a cell its own, a storing HEAD its target.
         wq = E("where", is_cell, code, E("where", storing, addr, -3)).named("write_query")
@@ -294,8 +299,11 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         elif model.exclusive_write:
             faults.append((FAULT_WRITE, E("and", storing, E("ge", nwrites, 2))))
         elif model is MemoryModel.CRCW_COMMON:
+            # The values agree iff their min equals their max (the kept leftmost value lies
+            # between them, so comparing it with the max alone misses a larger first value).
+            wmin = aggregate(sel, rb, "min", default=0)
             wmax = aggregate(sel, rb, "max", default=0)
-            faults.append((FAULT_WRITE, E("and", storing, E("ne", wval, wmax))))
+            faults.append((FAULT_WRITE, E("and", storing, E("ne", wmin, wmax))))
         if model is MemoryModel.CRCW_SUM:
             faults.append((FAULT_OVERFLOW, E("and", storing, E("or", E("lt", wval, word_lo),
                                                               E("gt", wval, word_hi)))))
@@ -310,7 +318,7 @@ def build_step_program(prog: CompiledProgram, layout: Layout, base: dict[str, in
         ins_cell = ins_cell.named("new_cell")
         head_cell_tok = E("add", E("mul", addr, V), E("sub", wval_c, VMIN))
     if prog.model.exclusive_read and "LOAD" in used_ops and L.processors > 1:
-        loading = _all(is_head, run, is_op("LOAD"))
+        loading = _all(is_head, run, is_op("LOAD"), in_bounds)
         # EREW forbids two reads of one address in one step (reads only, as the machine does).
         rkey = E("where", loading, addr, -1)
         nacc = aggregate(select(rkey, E("where", loading, addr, -3), "=="), _c(1), "count",

@@ -11,6 +11,10 @@ primitives with a number of steps fixed by the token bit width (not by n):
   multiply over 6 exponent bits with saturating clips (exponents above 63 keep their parity).
 
 Every product is of two clipped values below 2^(value_bits+1), so it stays exact in float64.
+
+The function codes and the domain checks come from :mod:`simulators.pram.semantics` (the one
+definition of the instruction semantics): ``UN_CODES`` / ``BIN_CODES`` number the functions, and
+each domain fault is built from the rule record ``semantics.DOMAIN[fn]``.
 """
 
 from __future__ import annotations
@@ -36,10 +40,7 @@ from constructions.pram_mdm.ops import (
     sub,
     where,
 )
-
-UN_CODES = {"neg": 0, "not": 1, "abs": 2, "log2": 3, "sqrt": 4}
-BIN_CODES = {"add": 0, "sub": 1, "mul": 2, "div": 3, "mod": 4, "pow": 5, "min": 6, "max": 7,
-             "eq": 8, "ne": 9, "lt": 10, "le": 11, "gt": 12, "ge": 13, "and": 14, "or": 15}
+from simulators.pram.semantics import BIN_CODES, DOMAIN, POW_OVERFLOW_EXPONENT, UN_CODES
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ def _sqrt(x: Seq, value_bits: int) -> Seq:
 
 def _pow(x: Seq, y: Seq, value_bits: int) -> Seq:
     sat = 2**value_bits  # one past the largest value: saturation marks overflow
-    e = where(gt(y, 63), add(62, ew("mod", y, 2)), clip(y, 0, 63))
+    # Exponents from 64 on (semantics.POW_OVERFLOW_EXPONENT) overflow for |x| >= 2 and keep
+    # their parity for x = -1: 62 or 63 of the same parity gives both.
+    top = POW_OVERFLOW_EXPONENT - 1
+    e = where(gt(y, top), add(top - 1, ew("mod", y, 2)), clip(y, 0, top))
     result: Seq | int = 1
     base: Seq = clip(x, -sat, sat)
     for k in range(6):
@@ -97,12 +101,19 @@ def build_alu(fn: Seq, x: Seq, y: Seq, value_bits: int) -> AluOut:
         ge(x, y), and_(ne(x, 0), ne(y, 0)), or_(ne(x, 0), ne(y, 0)),
     ]
     un_options = [ew("neg", x), eq(x, 0), ew("abs", x), _log2(x, value_bits), _sqrt(x, value_bits)]
-    un_fault = or_(and_(eq(fn, UN_CODES["log2"]), le(x, 0)),
-                   and_(eq(fn, UN_CODES["sqrt"]), lt(x, 0)))
-    bin_fault = or_(and_(or_(eq(fn, BIN_CODES["div"]), eq(fn, BIN_CODES["mod"])), eq(y, 0)),
-                    and_(eq(fn, BIN_CODES["pow"]), lt(y, 0)))
     return AluOut(un=choose(fn, un_options, 0), bin=choose(fn, bin_options, 0),
-                  un_fault=un_fault, bin_fault=bin_fault)
+                  un_fault=_domain_fault(fn, UN_CODES, x, y),
+                  bin_fault=_domain_fault(fn, BIN_CODES, x, y))
+
+
+def _domain_fault(fn: Seq, codes: dict[str, int], x: Seq, y: Seq) -> Seq:
+    """1 where the selected function's operand breaks its domain rule (semantics.DOMAIN)."""
+    terms = []
+    for name, rule in DOMAIN.items():
+        if name in codes:
+            operand = x if rule.operand == "a" else y
+            terms.append(and_(eq(fn, codes[name]), ew(rule.compare, operand, rule.bound)))
+    return or_(*terms)
 
 
 __all__ = ["AluOut", "BIN_CODES", "UN_CODES", "build_alu", "not_"]

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulators.errors import LimitExceeded, UsageError
+from simulators.errors import FaultKind, LimitExceeded, UsageError
 from simulators.pram.isa import PARAMS_ARRAY, CompiledProgram
+from simulators.pram.semantics import STEP_FAULTS
 from simulators.processes import IntVocab
 
 # Record fields (offsets inside one processor record).
@@ -39,19 +40,15 @@ F_REG0 = 2
 # F_WA = 2 + R and F_WV = 3 + R depend on R: see Layout.f_wa / Layout.f_wv.
 
 # Modes carried in the record. 0..2 are the machine's own codes (docs/pram-isa.md); HALTED marks
-# processor 0 after HALT; a fault is 8 + kind (kinds below) so a fault is a value, not a crash.
+# processor 0 after HALT; a fault is FAULT_BASE + kind, the kind's code in
+# simulators.errors.FaultKind (the semantics' one numbering), so a fault is a value, not a crash.
 MODE_IDLE, MODE_RUN, MODE_WAIT, MODE_HALTED = 0, 1, 2, 3
 FAULT_BASE = 8
-FAULT_KINDS = {
-    1: "arithmetic fault (division by zero, log2 of x <= 0, sqrt of x < 0 or negative exponent)",
-    2: "overflow (a value outside the word / the construction's token range)",
-    3: "array index out of bounds",
-    4: "write conflict forbidden by the memory model",
-    5: "read conflict forbidden by the memory model (EREW)",
-    6: "processors bound P(n) exceeded by a pardo",
-    7: "another processor faulted in this step",
-}
-FAULT_MAX = FAULT_BASE + max(FAULT_KINDS)
+#: The kinds one step can fault with (code -> kind).
+FAULT_KINDS: dict[int, FaultKind] = {int(k): k for k in STEP_FAULTS}
+#: Processor 0's mode when *another* processor faulted in this step (the run ends there too).
+FAULT_OTHER = FAULT_BASE + max(FAULT_KINDS) + 1
+FAULT_MAX = FAULT_OTHER
 
 NO_WRITE = -1  # write-address token of a record that writes nothing
 SPECIALS = ("[M]", "[FILL]", "[OVER]", "[FAULT]")
@@ -182,9 +179,11 @@ class Layout:
         for seg in self.inputs:
             vals = np.asarray(initial_memory[seg.base: seg.base + seg.size], dtype=np.int64)
             if vals.size and (vals.min() < self.word_lo or vals.max() > self.word_hi):
-                raise LimitExceeded(
-                    f"input '{seg.name}' has a value outside the construction's token range "
-                    f"{self.word_lo}..{self.word_hi} (raise --value-bits)")
+                # As the machine refuses an input outside the word (a usage error, exit 2).
+                i = int(np.flatnonzero((vals < self.word_lo) | (vals > self.word_hi))[0])
+                raise UsageError(
+                    f"input '{seg.name}'[{i}] = {int(vals[i])} does not fit the construction's "
+                    f"token range {self.word_lo}..{self.word_hi} (--value-bits, at most 26)")
             canvas[seg.start: seg.start + seg.size] = vals
         return canvas
 

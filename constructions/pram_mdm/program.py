@@ -29,6 +29,7 @@ from constructions.pram_mdm.layout import (
     F_REG0,
     FAULT_BASE,
     FAULT_MAX,
+    FAULT_OTHER,
     MODE_HALTED,
     MODE_IDLE,
     MODE_RUN,
@@ -57,10 +58,13 @@ from constructions.pram_mdm.ops import (
     where,
 )
 from simulators.encoder.sequences import const, ew, indices, tokens
-from simulators.pram.isa import CompiledProgram, MemoryModel
+from simulators.errors import FaultKind
+from simulators.pram.isa import OP_CODES, CompiledProgram, MemoryModel
 
-OP_CODES = {op: i for i, op in enumerate(
-    ("CONST", "MOV", "UN", "BIN", "LOAD", "STORE", "JMP", "JZ", "FORK", "JOIN", "HALT"))}
+# OP_CODES (simulators.pram.isa): CONST MOV UN BIN LOAD come first -- the register-writing ops,
+# in the order the result select below indexes them -- and JMP JZ FORK JOIN HALT last.
+assert [OP_CODES[op] for op in ("CONST", "MOV", "UN", "BIN", "LOAD", "STORE", "JMP")] == list(
+    range(7)), "the selects below index opcodes in this order"
 NO_READ = -2  # read-address query of a position that reads nothing (never a key address)
 
 
@@ -193,7 +197,10 @@ def build_step_network(prog: CompiledProgram, lay: Layout, base: dict[str, int],
     # A loaded value is a memory value, always inside the word: only computed values can
     # overflow, so the overflow test does not need the read (keeps the fault flag read-free).
     computed_val = clip(choose(op, [imm, ra, alu.un, alu.bin], 0), wlo - 1, whi + 1)
-    result_c = where(is_op["LOAD"], read_val, computed_val).named("result")
+    # The register receives a value inside the word even when it overflowed: the fault mode
+    # stops the run, and the token stays a value of the vocabulary (an out-of-range value
+    # would be an invalid fill, not the documented overflow fault).
+    result_c = where(is_op["LOAD"], read_val, clip(computed_val, wlo, whi)).named("result")
     writes_reg = and_(run, le(op, OP_CODES["LOAD"]))
     arith_fault = and_(run, or_(and_(is_op["UN"], alu.un_fault), and_(is_op["BIN"], alu.bin_fault)))
     overflow = and_(writes_reg, not_(arith_fault), not_(is_op["LOAD"]),
@@ -232,7 +239,7 @@ def build_step_network(prog: CompiledProgram, lay: Layout, base: dict[str, int],
         n_readers = fetch((blk, is_wa, raw_ra), (blk, 1, raw_ra), tok, "count", 0)
         read_conflict = and_(load, gt(n_readers, 1))
     wa_final = where(and_(store, keeper), raw_wa, NO_WRITE).named("write_address")
-    wv_final = where(and_(store, keeper), value, 0).named("write_value")
+    wv_final = where(and_(store, keeper), clip(value, wlo, whi), 0).named("write_value")
 
     # ---- 7. control: FORK / JOIN / HALT, faults, the next record ----------------------------
     p0_run = eq(p0_mode, MODE_RUN)
@@ -244,13 +251,16 @@ def build_step_network(prog: CompiledProgram, lay: Layout, base: dict[str, int],
     release = and_(p0_join, eq(sub(n_run_prev, p0_run), 0)).named("join_release")
     wait = eq(mode, MODE_WAIT)
 
-    kind = where(arith_fault, 1, where(or_(overflow, w_overflow), 2, where(
-        oob, 3, where(conflict, 4, where(read_conflict, 5, where(
-            and_(is_p0, fork_fault), 6, 0))))))
+    # One processor has at most one of these (one instruction); codes are FaultKind's.
+    kind = where(arith_fault, int(FaultKind.DOMAIN), where(or_(overflow, w_overflow),
+                 int(FaultKind.OVERFLOW), where(oob, int(FaultKind.OUT_OF_BOUNDS), where(
+                     conflict, int(FaultKind.WRITE_CONFLICT), where(
+                         read_conflict, int(FaultKind.READ_CONFLICT), where(
+                             and_(is_p0, fork_fault), int(FaultKind.PROCESSORS), 0))))))
     own_fault = ne(kind, 0).named("own_fault")
     n_faults = fetch((blk, is_wa, own_fault), (blk, 1, 1), tok, "count", 0)
     fault_mode = where(own_fault, add(kind, FAULT_BASE),
-                       where(and_(is_p0, gt(n_faults, 0)), FAULT_BASE + 7, 0))
+                       where(and_(is_p0, gt(n_faults, 0)), FAULT_OTHER, 0))
 
     run_mode = where(is_op["JOIN"], where(and_(is_p0, release), MODE_RUN, MODE_WAIT),
                      where(is_op["HALT"], MODE_HALTED, MODE_RUN))

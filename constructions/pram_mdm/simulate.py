@@ -11,7 +11,7 @@ import numpy as np
 from constructions.pram_mdm.build import PramMDM, build_pram_mdm
 from constructions.pram_mdm.decode import decode_outputs, end_block
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
-from simulators.errors import LimitExceeded, RuntimeFault
+from simulators.errors import InternalError, LimitExceeded
 from simulators.pram.isa import CompiledProgram
 from simulators.processes import HaltReason, LeftmostK, Policy, Trace, run_mdm
 
@@ -71,7 +71,10 @@ def run_built(mdm: PramMDM, canvas: np.ndarray | None = None, *, dense: bool = F
                             f"steps (the step limit, --max-steps); it needs at most T(n) + 1 = "
                             f"{lay.T + 1}")
     if trace.halt is not HaltReason.NO_MASKS:
-        raise RuntimeFault(f"the Theorem-1 MDM stopped early ({trace.halt.value}): {trace.message}")
+        # Every token the network emits is in the vocabulary and every fault is a fault mode,
+        # so an early stop here is a bug in the construction, never the user's program.
+        raise InternalError(f"the Theorem-1 MDM stopped early ({trace.halt.value}): "
+                            f"{trace.message}")
     final = trace.final
     output = decode_outputs(mdm.prog, lay, final)
     t = end_block(lay, final)

@@ -130,8 +130,10 @@ end"""
     assert apmdm_run(small, {"A": [50, 2]}).output == {"B": [100, 0]}
     wide = program(text, w="64")
     assert pram_run(wide, {"A": [1 << 20, 1 << 20]}).output["B"][0] == 1 << 40
-    with pytest.raises(LimitExceeded):
+    with pytest.raises(RuntimeFault) as info:  # outside the token range: the overflow fault
         apmdm_run(wide, {"A": [1 << 20, 1 << 20]})
+    assert info.value.record is not None and info.value.record.kind.name == "OVERFLOW"
+    assert "overflow" in str(info.value) and info.value.exit_code == 3
 
 
 # ----------------------------------------------------------------------------- process shape

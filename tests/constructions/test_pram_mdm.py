@@ -91,5 +91,5 @@ def test_limits_are_refused_before_allocating() -> None:
         build_pram_mdm(prog, {"A": [1, 2, 3]})
     with pytest.raises(UsageError, match="value_bits"):
         build_pram_mdm(_prog("B[0] := 1"), {"A": [1]}, value_bits=40)
-    with pytest.raises(LimitExceeded, match="token range"):
+    with pytest.raises(UsageError, match="token range"):  # as the machine: input outside the word
         run_built(build_pram_mdm(_prog("B[0] := A[0]"), {"A": [10**9]}))
