@@ -36,6 +36,7 @@ from fractions import Fraction
 from constructions.dyck_apmdm.layout import DyckLayout
 from simulators.encoder import (
     Program,
+    Seq,
     aggregate,
     const,
     ew,
@@ -98,6 +99,7 @@ def build_program(
     # one head: is there any mask or [P] anywhere? (inserts only start on a clean canvas)
     busy = aggregate(select(idx, idx, "true"), ew("or", is_mask, is_pending), "max", default=0)
     clean = ew("not", busy).named("clean")
+    below_target: Seq
     if target_length is None:
         below_target = const(1).named("below_target")
     else:  # word length L - 1 < target

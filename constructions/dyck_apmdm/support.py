@@ -51,7 +51,7 @@ def _successors(
                                                             "delete"))
     may = menu["may_insert"] & ~insert_det
     free = menu["free_letter"]
-    budgets = (max_length - model.layout.committed_length(batch)) // 2  # pairs still allowed
+    budgets = np.asarray((max_length - model.layout.committed_length(batch)) // 2)  # pairs left
     has_choice = (may.any(axis=1) & (budgets > 0)) | free.any(axis=1)
     # canvases without a choice: one successor each, straight from the batch arrays
     owners = [np.flatnonzero(~has_choice)]

@@ -171,12 +171,12 @@ def decode(layout: Layout, canvas: np.ndarray) -> DecodedState:
     rec = np.zeros(P * K, dtype=np.int64)
     in_rec = (code >= 1) & (code < layout.cell_base)
     rec[code[in_rec] - 1] = value[in_rec]
-    rec = rec.reshape(P, K)
+    records = rec.reshape(P, K)
     memory = np.zeros(layout.memory_size, dtype=np.int64)
     in_mem = code >= layout.cell_base
     memory[code[in_mem] - layout.cell_base] = value[in_mem]
     clock = value[code == CLOCK_CODE]
-    ctrl = rec[:, FIELD_CTRL]
-    return DecodedState(pc=ctrl // 4, mode=ctrl % 4, regs=rec[:, FIELD_REG0:].copy(),
+    ctrl = records[:, FIELD_CTRL]
+    return DecodedState(pc=ctrl // 4, mode=ctrl % 4, regs=records[:, FIELD_REG0:].copy(),
                         memory=memory, cells=int(in_mem.sum()),
                         clock=int(clock[0]) if clock.size else 0)

@@ -89,8 +89,8 @@ def choose(selector: Seq, options: Sequence[Val], default: Val) -> Seq:
     return out if isinstance(out, Seq) else const(int(out))
 
 
-def fetch(keys: Seq | tuple[Seq, ...], queries: Seq | tuple[Seq, ...], values: Seq, mode: str,
-          default: int) -> Seq:
+def fetch(keys: Seq | int | tuple[Seq | int, ...], queries: Seq | int | tuple[Seq | int, ...],
+          values: Seq, mode: str, default: int) -> Seq:
     """One attention head with an equality conjunction (the only predicate this network uses)."""
     ks = keys if isinstance(keys, tuple) else (keys,)
     qs = queries if isinstance(queries, tuple) else (queries,)

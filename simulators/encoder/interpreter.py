@@ -59,6 +59,7 @@ def _source(node: Source, canvas: np.ndarray, rng: np.random.Generator | None,
         raise EncoderProgramError(
             f"{node.name} = {node.describe()}: the program draws random inputs; pass "
             f"rng=numpy.random.Generator ({rng_needed})")
+    assert node.lo is not None and node.hi is not None  # random_uniform always sets both
     return rng.integers(node.lo, node.hi, size=(batch, n), endpoint=True, dtype=np.int64)
 
 

@@ -10,6 +10,8 @@ cache-friendly ``searchsorted``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 _SAFE = 1 << 62
@@ -132,6 +134,11 @@ def merge_top2(a: Top2, b: Top2) -> Top2:
     return best, best_colour, others[i2, cols], colours[i2, cols]
 
 
+def _pick(parts: Sequence[np.ndarray], ix: np.ndarray | slice) -> Top2:
+    """The four summary arrays indexed by ``ix`` (a typed 4-tuple, not a generic tuple)."""
+    return parts[0][ix], parts[1][ix], parts[2][ix], parts[3][ix]
+
+
 def seg_scan_top2(summary: Top2, gid: np.ndarray) -> Top2:
     """Segmented inclusive prefix scan of :func:`merge_top2` (doubling, log n passes)."""
     out = [s.copy() for s in summary]
@@ -140,7 +147,7 @@ def seg_scan_top2(summary: Top2, gid: np.ndarray) -> Top2:
         idx = np.flatnonzero(gid[d:] == gid[:-d]) + d
         if idx.size == 0:  # groups are contiguous: no longer distance stays inside one either
             break
-        merged = merge_top2(tuple(s[idx - d] for s in out), tuple(s[idx] for s in out))
+        merged = merge_top2(_pick(out, idx - d), _pick(out, idx))
         for s, m in zip(out, merged, strict=True):
             s[idx] = m
         d *= 2
@@ -154,7 +161,7 @@ def sparse_top2(summary: Top2, lo: np.ndarray, hi: np.ndarray) -> Top2:
     while 2 * width <= summary[0].size:
         prev = levels[-1]
         m = prev[0].size - width
-        levels.append(merge_top2(tuple(s[:m] for s in prev), tuple(s[width:] for s in prev)))
+        levels.append(merge_top2(_pick(prev, slice(None, m)), _pick(prev, slice(width, None))))
         width *= 2
     span = np.maximum(hi - lo, 1)
     k = np.floor(np.log2(span)).astype(np.int64)
@@ -165,9 +172,9 @@ def sparse_top2(summary: Top2, lo: np.ndarray, hi: np.ndarray) -> Top2:
         sel = k == level
         table = levels[int(level)]
         a, b = lo[sel], hi[sel] - (1 << int(level))
-        merged = merge_top2(tuple(t[a] for t in table), tuple(t[b] for t in table))
-        for o, m in zip(out, merged, strict=True):
-            o[sel] = m
+        merged = merge_top2(_pick(table, a), _pick(table, b))
+        for o, part in zip(out, merged, strict=True):
+            o[sel] = part
     return out[0], out[1], out[2], out[3]
 
 
@@ -200,7 +207,7 @@ def run_extreme_distinct(flat_vals: np.ndarray, perm: np.ndarray, gid: np.ndarra
             r[prefix] = sc[safe_hi[prefix] - 1]
     if suffix.any():
         rgid = gid[-1] - gid[::-1]
-        scan = seg_scan_top2(tuple(b[::-1] for b in base), rgid)
+        scan = seg_scan_top2(_pick(base, slice(None, None, -1)), rgid)
         for r, sc in zip(res, scan, strict=True):
             r[suffix] = sc[::-1][safe_lo[suffix]]
     if other.any():

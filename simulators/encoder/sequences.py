@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from simulators.encoder.primitives import PRIMITIVES
 from simulators.errors import EncoderProgramError
@@ -36,7 +36,7 @@ class Seq:
         self.uid: int = next(_ids)
         self.label: str | None = None
 
-    def named(self, label: str) -> Seq:
+    def named(self, label: str) -> Self:
         """Give the sequence a readable name (used by dumps); returns ``self``."""
         self.label = str(label)
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO, cast
+
 import numpy as np
 from rich.console import Console
 from rich.table import Table
@@ -72,7 +74,7 @@ def render_trace(prog: CompiledProgram, res: RunResult, *, max_rows: int = 200,
             _accesses(prog, res, after.reads, False), _accesses(prog, res, after.writes, True),
             *cells,
         )
-    console = Console(width=width, record=True, file=_Null(), color_system=None,
+    console = Console(width=width, record=True, file=cast(IO[str], _Null()), color_system=None,
                       force_terminal=False)
     console.print(table)
     summary = (f"steps {res.steps} (bound {res.bounds['time']})   processors {res.processors} "

@@ -20,6 +20,7 @@ content, no colours) for logs, doctests and terminals without colour.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -131,7 +132,7 @@ def render_trace(trace: Trace, *, console: object | None = None, max_steps: int 
     from rich.console import Console
     from rich.text import Text
 
-    con = console if console is not None else Console()
+    con: Any = console if console is not None else Console()  # anything with .print
     con.print(Text(_summary(trace), style="bold"))
     con.print(Text(LEGEND, style="dim"))
     for label, cells in _rows(trace, max_steps):

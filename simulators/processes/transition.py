@@ -143,7 +143,7 @@ def apmdm_transition_batch(xs: Sequence[object] | np.ndarray, ys: Sequence[objec
     cat = [np.concatenate([row[k] for row in rows]) for k in range(5)]
     mask = int(mask)
     counts = transition_counts(cat[0], cat[2], cat[3], cat[4], mask=mask)
-    out = apply_transition_unchecked(*cat, mask)
+    out = apply_transition_unchecked(cat[0], cat[1], cat[2], cat[3], cat[4], mask)
     row_ends = np.cumsum([row[0].shape[0] for row in rows])
     out_ends = np.concatenate([[0], np.cumsum(counts)])[row_ends]
     return np.split(out, out_ends[:-1])

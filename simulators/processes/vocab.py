@@ -178,9 +178,9 @@ class IntVocab(BaseVocab):
         self.mask_id = self._special_ids[mask]
         bos = bos if bos is not None else ("[BOS]" if "[BOS]" in specials else None)
         eos = eos if eos is not None else ("[EOS]" if "[EOS]" in specials else None)
-        for label, s in (("bos", bos), ("eos", eos)):
-            if s is not None and s not in specials:
-                raise UsageError(f"{label} {s!r} must be one of the specials {specials}")
+        for label, special in (("bos", bos), ("eos", eos)):
+            if special is not None and special not in specials:
+                raise UsageError(f"{label} {special!r} must be one of the specials {specials}")
         self.bos_id = None if bos is None else self._special_ids[bos]
         self.eos_id = None if eos is None else self._special_ids[eos]
 
