@@ -49,6 +49,9 @@ class _StaticIndex:
     identity: bool = False          # the composite is the position itself (order = arange)
 
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
 def _factorize(cols_k: list[np.ndarray], cols_q: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Joint integer codes of key rows and query rows (equal rows <-> equal codes)."""
     nk = cols_k[0].shape[0] if cols_k else 0
@@ -122,7 +125,12 @@ class RestrictedEvaluator:
         comps = tuple(i for i, k in enumerate(sel.keys) if self.static[k.uid])
         if not comps:
             return None
-        key = (self.length, *(sel.keys[i].uid for i in comps))
+        key = tuple(sel.keys[i].uid for i in comps)
+        only = sel.keys[comps[0]]
+        if len(comps) == 1 and isinstance(only, Source) and only.kind == "indices":
+            # The key is the position: code c sits at position c -- nothing to sort or store
+            # (an AP-MDM canvas changes length every step, so this matters there).
+            return _StaticIndex(comps, (0,), (self.length,), _EMPTY, _EMPTY, True)
         if key not in self._indexes:
             everywhere = np.arange(self.length, dtype=np.int64)
             cols = [self._eval(everywhere, [sel.keys[i]], None)[sel.keys[i].uid] for i in comps]
@@ -147,7 +155,9 @@ class RestrictedEvaluator:
             raise EncoderProgramError(
                 f"restricted evaluation needs one canvas of length 1..{self.program.max_length}"
                 f", got shape {canvas.shape}")
-        self.length = int(canvas.shape[0])  # static indexes are cached per canvas length
+        if int(canvas.shape[0]) != self.length:  # static indexes hold for one length: an
+            self._indexes = {}                   # AP-MDM canvas changes length every step
+            self.length = int(canvas.shape[0])
         names = tuple(self.program.outputs) if names is None else names
         targets = [self.program.outputs[n] for n in names]
         pos = np.asarray(positions, dtype=np.int64).reshape(-1)
@@ -233,6 +243,8 @@ class RestrictedEvaluator:
                     ) -> tuple[np.ndarray, np.ndarray]:
         """Candidate key positions (union of the queries' static ranges) and their codes."""
         wanted = np.unique(qcode[qcode >= 0])
+        if index.identity:  # code c sits at position c
+            return wanted, wanted
         ckey = (tuple(node.selector.keys[i].uid for i in index.comps), wanted.tobytes())
         if ckey in self._cand_cache:  # same candidates as an earlier head: same array object
             return self._cand_cache[ckey]
@@ -261,7 +273,8 @@ class RestrictedEvaluator:
             hit = cnt > 0
             if node.mode == "count":
                 return np.where(hit, cnt, node.default).astype(np.int64)
-            at = index.order[(left if node.mode == "leftmost" else right - 1)[hit]]
+            at = (left if node.mode == "leftmost" else right - 1)[hit]
+            at = at if index.identity else index.order[at]  # identity: code c at position c
             out[hit] = self._eval(at, [node.values], canvas)[node.values.uid]
             return out
         if index is None:

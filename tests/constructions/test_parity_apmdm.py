@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from constructions.interface import REPORT_KEYS
 from constructions.parity_apmdm import (
     BOS,
     PARITY_VOCAB,
+    Parity,
     ParityPolicy,
     decode_parity,
     main,
@@ -57,3 +61,27 @@ def test_cli(capsys) -> None:  # type: ignore[no-untyped-def]
     assert run_main(main, ["01x"]) == 2
     assert "error" in capsys.readouterr().err
     assert decode_parity(parity_canvas([1, 1])) is None
+
+
+def test_cli_json_is_the_shared_report(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run_main(main, ["0110111", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == set(REPORT_KEYS) and out["construction"] == "parity"
+    assert out["output"] == 1 and out["context_length"] == 8 and out["final_length"] == 2
+    assert out["network"]["heads"] == 2  # the two local heads
+    assert run_main(main, ["0110111", "--max-steps", "2"]) == 3
+
+
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=12))
+def test_program_and_fast_policy_agree_at_every_step(bits: list[int]) -> None:
+    """The fast policy (positions 1, 2, memoised windows) makes the decisions the whole program
+    makes at every position, at every step of a run."""
+    thm = Parity.from_bits(bits)
+    rep = thm.run(record_canvases=True)
+    full = thm.policy("dense")
+    for canvas, fast in zip(rep.trace.canvases, rep.trace.decisions, strict=False):
+        ref = full(canvas)
+        for name in ("y", "remask", "insert", "delete"):
+            assert np.array_equal(getattr(fast, name), getattr(ref, name)), name
+    # The invariant decode_state reads: the parity of the ones never changes.
+    assert {thm.decode_state(c)["parity"] for c in rep.trace.canvases} == {sum(bits) % 2}
