@@ -86,12 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show and not args.json:
         emit_report(args, report, text=lambda r: "")
     else:
-        html = args.html and report.trace is not None
+        trace = report.trace if args.html else None
         emit_report(args, report, text=_text,
-                    views=[thm.decode_state(c) for c in report.trace.canvases]
-                    if html else None,
+                    views=[thm.decode_state(c) for c in trace.canvases]
+                    if trace is not None else None,
                     # the viewer's "why this token": the step network on each step's canvas
-                    explain=program_explainer(thm.program, report.trace) if html else None)
+                    explain=program_explainer(thm.program, trace) if trace is not None else None)
     return 0
 
 
