@@ -77,7 +77,10 @@ def _sqrt(x: Seq, value_bits: int) -> Seq:
 
 
 def _pow(x: Seq, y: Seq, value_bits: int) -> Seq:
-    sat = 2**value_bits  # one past the largest value: saturation marks overflow
+    # Saturation marks overflow, so it must lie outside the token range on *both* sides: the
+    # range is -2^vb .. 2^vb - 1, hence 2^vb + 1 (2^vb alone kept (-2^vb)^3 in range as -2^vb).
+    # Products of two saturated values, (2^vb + 1)^2 < 2^53, stay exact.
+    sat = 2**value_bits + 1
     # Exponents from 64 on (semantics.POW_OVERFLOW_EXPONENT) overflow for |x| >= 2 and keep
     # their parity for x = -1: 62 or 63 of the same parity gives both.
     top = POW_OVERFLOW_EXPONENT - 1
