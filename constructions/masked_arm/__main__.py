@@ -10,12 +10,13 @@ the theorem reports (extra depth, extra context). Exit status 0 when the runs ag
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 import numpy as np
 
+from constructions.cli_common import add_run_options, emit_report, run_kwargs
+from constructions.masked_arm.construction import Theorem3
 from constructions.masked_arm.example_policies import (
     ORDERS,
     example_vocab,
@@ -43,16 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--mask-fraction", type=float, default=0.75,
                    help="fraction of the initial canvas that is masked (default 0.75)")
     d.add_argument("--no-readout", action="store_true", help="omit the read-out region")
-    d.add_argument("--json", action="store_true", help="print the summary as JSON")
     d.add_argument("--show", action="store_true", help="render both traces with rich")
     d.add_argument("--dump", action="store_true", help="also list the Masked-ARM program")
     ps = sub.add_parser("prefix-sum", help="the worked example: prefix sums in any order")
     ps.add_argument("--input", default="3,1,4,1", help="comma-separated values 0..9")
     ps.add_argument("--order", default=None,
                     help="fill order of the output cells, e.g. 3,1,0,2 (default: right to left)")
+    for q in (d, ps):
+        add_run_options(q)
     for q in (ps,):
         q.add_argument("--no-readout", action="store_true", help="omit the read-out region")
-        q.add_argument("--json", action="store_true", help="print the summary as JSON")
         q.add_argument("--show", action="store_true", help="render both traces with rich")
         q.add_argument("--dump", action="store_true", help="also list the Masked-ARM program")
     return p
@@ -96,9 +97,20 @@ def _report(program: Program, vocab: BaseVocab, x0: np.ndarray, args: argparse.N
     summary = {"program": program.name, **result.summary(),
                "mdm_final": vocab.render(result.mdm_final),
                "masked_arm_final": vocab.render(result.masked_arm_final)}
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
+    if args.json or args.html or args.backend != "interpreter" or args.max_steps is not None:
+        # The shared report of the Masked-ARM's own run; the comparison with the MDM in extra.
+        thm = Theorem3(result.machine, x0)
+        report = thm.run(**run_kwargs(args))
+        report.output = vocab.render(np.asarray(report.output))
+        report.extra.update(summary)
+        views = ([vocab.render(np.asarray(thm.decode_state(c)))
+                  for c in report.trace.canvases]
+                 if args.html and report.trace is not None else None)
+        if args.json:
+            emit_report(args, report, views=views)
+            return 0 if result.same_final and result.lockstep_ok else 1
+        emit_report(args, report, text=lambda r: "", views=views)
+    if not args.json:
         for title, trace in (("MDM (any order, one token per step)", result.mdm),
                              ("Masked-ARM (leftmost mask, one per step)", result.masked_arm)):
             print(f"== {title}")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from constructions.interface import REPORT_KEYS
 from constructions.masked_arm import EXTRA_DEPTH_BOUND, build_masked_arm
 from constructions.masked_arm.__main__ import main
 from constructions.masked_arm.example_policies import (
@@ -101,9 +102,12 @@ def test_programs_without_the_named_outputs_are_rejected():
 
 def test_cli_demo_json(capsys):
     assert run_main(main, ["demo", "--seed", "2", "--context", "7", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == set(REPORT_KEYS) and report["construction"] == "theorem3"
+    out = report["extra"]
     assert out["same_final"] and out["lockstep_ok"] and out["mdm_final"] == out["masked_arm_final"]
     assert out["extra_context"] == out["log_cells"] + out["context"]
+    assert report["context_length"] == out["masked_arm_context"]  # measured == laid out
 
 
 def test_cli_demo_text_and_usage_errors(capsys):
@@ -118,7 +122,7 @@ def test_cli_demo_text_and_usage_errors(capsys):
 def test_cli_prefix_sum_worked_example(capsys):
     assert run_main(main, ["prefix-sum", "--input", "3,1,4,1", "--order", "3,1,0,2",
                            "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)["extra"]
     assert out["masked_arm_final"] == "3 1 4 1 3 4 8 9"    # 3, 3+1, 3+1+4, 3+1+4+1
     assert out["mdm_steps"] == 4 and out["masked_arm_steps"] == 4 + 8
     assert run_main(main, ["prefix-sum", "--input", "3,x"]) == 2
