@@ -136,7 +136,7 @@ def read_text_file(path: str | os.PathLike[str], *, what: str = "file",
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise UsageError(f"{what}: no such file", where) from None
+        raise UsageError(f"{what}: cannot read: no such file", where) from None
     except OSError as err:
         raise UsageError(f"{what}: cannot read: {err.strerror or err}", where) from None
     if stat.S_ISDIR(st.st_mode):

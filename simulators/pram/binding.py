@@ -134,6 +134,8 @@ def bind(
                else _eval(prog, prog.bounds.memory, sizes, "memory bound"))
     if p_bound < 0:
         raise UsageError(f"the processors bound evaluates to {p_bound} at {sizes}")
+    if t_bound < 0:
+        raise UsageError(f"the time bound evaluates to {t_bound} at {sizes}")
     # Processor 0 runs the sequential code, so the pool always has it (e.g. `processors n` at n=0).
     p_bound = max(p_bound, 1)
     if p_bound > max_processors:

@@ -11,8 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from simulators.cli_support import ArgumentParser, run_main
-from simulators.errors import UsageError
+from simulators.cli_support import ArgumentParser, int_arg, run_main
 from simulators.pram.compiler import load_program
 from simulators.pram.inputs import add_input_arguments, inputs_from_args
 from simulators.pram.listing import format_listing
@@ -21,7 +20,7 @@ from simulators.pram.machine import DEFAULT_MAX_STEPS, run
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
     add_input_arguments(p)
-    p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
+    p.add_argument("--max-steps", type=int_arg(1), default=DEFAULT_MAX_STEPS,
                    help=f"step limit (default {DEFAULT_MAX_STEPS})")
 
 
@@ -39,16 +38,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p_comp.add_argument("file")
     p_trace = sub.add_parser("trace", help="run and print a per-step table")
     _add_run_args(p_trace)
-    p_trace.add_argument("--max-rows", type=int, default=200, help="steps shown (default 200)")
-    p_trace.add_argument("--width", type=int, default=140, help="table width (default 140)")
+    p_trace.add_argument("--max-rows", type=int_arg(1), default=200,
+                         help="steps shown (default 200)")
+    p_trace.add_argument("--width", type=int_arg(20, 1000), default=140,
+                         help="table width, 20..1000 (default 140)")
     return parser
-
-
-def _inputs(args: argparse.Namespace) -> tuple[dict[str, list[int]], dict[str, int]]:
-    inputs, params = inputs_from_args(args)
-    if args.max_steps < 1:
-        raise UsageError("--max-steps must be at least 1")
-    return inputs, params
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,12 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "compile":
         sys.stdout.write(format_listing(prog))
         return 0
-    inputs, params = _inputs(args)
+    inputs, params = inputs_from_args(args)
     if args.command == "trace":
         from simulators.pram.trace_view import render_trace
 
-        if args.max_rows < 1 or not 20 <= args.width <= 1000:
-            raise UsageError("--max-rows must be >= 1 and --width in 20..1000")
         res = run(prog, inputs, params, max_steps=args.max_steps, trace=True)
         sys.stdout.write(render_trace(prog, res, max_rows=args.max_rows, width=args.width))
         return 0

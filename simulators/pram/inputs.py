@@ -7,19 +7,24 @@ and report the same errors.
 from __future__ import annotations
 
 import argparse
-import json
 
+from simulators.cli_support import parse_int, read_json_file
 from simulators.errors import SourceLocation, UsageError
 
 #: Largest --input-file read (bytes): a safety limit.
 MAX_INPUT_FILE_BYTES = 256 * 1024 * 1024
+#: Every input value and parameter is a machine word: at most 64 bits (a program's narrower
+#: ``word`` is checked when the inputs are bound to it).
+WORD_MIN, WORD_MAX = -(2**63), 2**63 - 1
 
 
 def _int(text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise UsageError(f"{what}: {text.strip()!r} is not an integer") from None
+    return parse_int(text, what, lo=WORD_MIN, hi=WORD_MAX)
+
+
+def _word(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and WORD_MIN <= value <= WORD_MAX)
 
 
 def parse_inputs(specs: list[str]) -> dict[str, list[int]]:
@@ -50,30 +55,15 @@ def parse_params(specs: list[str]) -> dict[str, int]:
 
 def read_input_file(path: str) -> tuple[dict[str, list[int]], dict[str, int]]:
     """A JSON object ``{"A": [..], ...}``, optionally with ``"params": {"n": 5}``."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_INPUT_FILE_BYTES + 1)
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read input file: {err}", SourceLocation(path)) from None
-    if len(text) > MAX_INPUT_FILE_BYTES:
-        raise UsageError("input file too large", SourceLocation(path))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"invalid JSON: {err.msg}",
-                         SourceLocation(path, err.lineno, err.colno)) from None
-    except RecursionError:
-        raise UsageError("input file nests too deeply", SourceLocation(path)) from None
+    data = read_json_file(path, what="input file", max_bytes=MAX_INPUT_FILE_BYTES)
     if not isinstance(data, dict):
         raise UsageError("the input file must hold a JSON object", SourceLocation(path))
     params = data.pop("params", {})
-    if not isinstance(params, dict) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in params.values()):
-        raise UsageError("'params' must map names to integers", SourceLocation(path))
+    if not isinstance(params, dict) or not all(_word(v) for v in params.values()):
+        raise UsageError("'params' must map names to 64-bit integers", SourceLocation(path))
     for name, vals in data.items():
-        if not isinstance(vals, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) for v in vals):
-            raise UsageError(f"'{name}' must be a list of integers", SourceLocation(path))
+        if not isinstance(vals, list) or not all(_word(v) for v in vals):
+            raise UsageError(f"'{name}' must be a list of 64-bit integers", SourceLocation(path))
     return data, params
 
 

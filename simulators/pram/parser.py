@@ -7,12 +7,14 @@ Every failure is a :class:`~simulators.errors.ParseError` or
 from __future__ import annotations
 
 import functools
+import re
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from simulators.errors import ParseError, SourceLocation, ValidationError
 from simulators.pram.grammar import GRAMMAR
+from simulators.pram.nesting import MAX_EXPR_DEPTH, MAX_LITERAL_DIGITS, scan
 from simulators.pram.syntax import (
     ArrayDeclAst,
     Assign,
@@ -73,13 +75,27 @@ class _Build(Transformer):
         super().__init__()
         self.file = file
         self.lines = lines
+        self._depth: dict[int, int] = {}  # id(expression node) -> depth of its tree
 
     def _err(self, msg: str, pos: Pos) -> ValidationError:
         return ValidationError(msg, _location(self.file, self.lines, pos.line, pos.col))
 
+    def _nested(self, node: Expr, *children: Expr, at: Pos | None = None) -> Expr:
+        """Record ``node``'s tree depth; refuse trees deeper than MAX_EXPR_DEPTH (the compiler
+        recurses over them) at the operand where the limit is crossed."""
+        depth = 1 + max((self._depth.get(id(c), 1) for c in children), default=0)
+        if depth > MAX_EXPR_DEPTH:
+            raise self._err(f"expression nests deeper than {MAX_EXPR_DEPTH} levels (operators "
+                            f"and parentheses); split it using local variables", at or node.pos)
+        self._depth[id(node)] = depth
+        return node
+
     # ---- expressions
     def number(self, items: list[Token]) -> Expr:
         (tok,) = items
+        if len(tok.lstrip("0")) > MAX_LITERAL_DIGITS:
+            raise self._err(f"integer literal of {len(tok)} digits does not fit in 64 bits",
+                            _pos(tok))
         value = int(tok)
         if value > _MAX_LITERAL:
             raise self._err(f"integer literal {tok} does not fit in 64 bits", _pos(tok))
@@ -91,40 +107,41 @@ class _Build(Transformer):
 
     def index(self, items: list) -> Expr:
         tok, idx = items
-        return Index(str(tok), idx, pos=_pos(tok))
+        return self._nested(Index(str(tok), idx, pos=_pos(tok)), idx)
 
     def call(self, items: list) -> Expr:
         tok, *args = items
-        return Call(str(tok), tuple(args), pos=_pos(tok))
+        return self._nested(Call(str(tok), tuple(args), pos=_pos(tok)), *args)
 
     def neg(self, items: list) -> Expr:
         (e,) = items
         if isinstance(e, Num):
             return Num(-e.value, pos=e.pos)
-        return Unary("neg", e, pos=e.pos)
+        return self._nested(Unary("neg", e, pos=e.pos), e)
 
     def not_op(self, items: list) -> Expr:
         (e,) = items
-        return Unary("not", e, pos=e.pos)
+        return self._nested(Unary("not", e, pos=e.pos), e)
 
     def power(self, items: list) -> Expr:
         if len(items) == 1:
             return items[0]
         base, exp = items
-        return Binary("pow", base, exp, pos=base.pos)
+        return self._nested(Binary("pow", base, exp, pos=base.pos), base, exp)
 
     def arith_chain(self, items: list) -> Expr:
         out = items[0]
         for i in range(1, len(items), 2):
             op = _ARITH[str(items[i])]
-            out = Binary(op, out, items[i + 1], pos=out.pos)
+            out = self._nested(Binary(op, out, items[i + 1], pos=out.pos), out, items[i + 1],
+                               at=items[i + 1].pos)
         return out
 
     def compare(self, items: list) -> Expr:
         if len(items) == 1:
             return items[0]
         left, op, right = items
-        return Binary(_COMPARE[str(op)], left, right, pos=left.pos)
+        return self._nested(Binary(_COMPARE[str(op)], left, right, pos=left.pos), left, right)
 
     def or_chain(self, items: list) -> Expr:
         return self._logic("or", items)
@@ -132,11 +149,10 @@ class _Build(Transformer):
     def and_chain(self, items: list) -> Expr:
         return self._logic("and", items)
 
-    @staticmethod
-    def _logic(op: str, items: list) -> Expr:
+    def _logic(self, op: str, items: list) -> Expr:
         out = items[0]
         for e in items[1:]:
-            out = Binary(op, out, e, pos=out.pos)
+            out = self._nested(Binary(op, out, e, pos=out.pos), out, e, at=e.pos)
         return out
 
     # ---- statements
@@ -245,6 +261,11 @@ def _assemble(name: str, headers: list, body: tuple[Stmt, ...], err) -> ProgramA
     for required in ("model", "processors", "time"):
         if required not in singles:
             raise err(f"the header must declare '{required}'", Pos(1, 1))
+    for bound in ("processors", "time", "memory"):
+        value = singles.get(bound)
+        if isinstance(value, Num) and value.value < 0:  # a constant bound can be checked now
+            raise err(f"the {bound} bound must be non-negative, got {value.value}",
+                      positions[bound])
     word = int(singles.get("word", 64))  # type: ignore[arg-type]
     if not 2 <= word <= 64:
         raise err(f"word size must be between 2 and 64 bits, got {word}", positions["word"])
@@ -273,7 +294,20 @@ def _describe_expected(err: UnexpectedInput) -> str:
     return ", expected one of: " + ", ".join(names) if names else ""
 
 
+#: What the named terminals of the grammar mean, for "expected one of: ..." messages.
+_TERMINAL_WORDS = {
+    "MODEL": "a memory model (EREW, CREW, CRCW-common, CRCW-arbitrary, CRCW-priority, "
+             "CRCW-sum, CRCW-min, CRCW-max)",
+    "ROLE": "an array role (input, output, inout, shared)",
+    "NAME": "a name", "INT": "an integer", "ASSIGN": "':='", "COMPARE": "a comparison",
+    "ADDOP": "'+' or '-'", "MULOP": "'*', '//', '/', '%', 'mod' or 'div'",
+}
+_NAMELESS_PROGRAM = re.compile(r"\A(?:\s|#[^\n]*)*(program)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+
+
 def _pretty_terminal(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
     try:
         term = _lark().get_terminal(name)
     except (KeyError, LarkError):
@@ -290,6 +324,16 @@ def parse_source(text: str, file: str = "<input>") -> ProgramAst:
         raise ParseError(f"program text longer than {MAX_SOURCE_CHARS} characters",
                          SourceLocation(file))
     lines = text.splitlines()
+    nesting = scan(text)
+    if nesting.issue is not None:
+        raise ParseError(nesting.issue.message,
+                         _location(file, lines, nesting.issue.line, nesting.issue.col))
+    nameless = _NAMELESS_PROGRAM.match(text)
+    if nameless is not None:
+        line = text.count("\n", 0, nameless.end(1)) + 1
+        col = nameless.end(1) - (text.rfind("\n", 0, nameless.end(1)) + 1) + 1
+        raise ParseError("the program needs a name: 'program NAME'",
+                         _location(file, lines, line, col))
     try:
         tree = _lark().parse(text)
     except UnexpectedCharacters as err:
@@ -297,13 +341,22 @@ def parse_source(text: str, file: str = "<input>") -> ProgramAst:
         ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
         raise ParseError(f"unexpected character {ch!r}", loc) from None
     except UnexpectedEOF as err:
+        if nesting.unclosed is not None:
+            loc = _location(file, lines, nesting.unclosed.line, nesting.unclosed.col)
+            raise ParseError(f"unexpected end of program: {nesting.unclosed.message}",
+                             loc) from None
         last = len(lines) or 1
         loc = _location(file, lines, last, len(lines[-1]) + 1 if lines else 1)
         raise ParseError("unexpected end of program" + _describe_expected(err), loc) from None
     except UnexpectedInput as err:
         tok = getattr(err, "token", None)
+        at_end = tok is None or tok.type == "$END"
+        if at_end and nesting.unclosed is not None:
+            loc = _location(file, lines, nesting.unclosed.line, nesting.unclosed.col)
+            raise ParseError(f"unexpected end of program: {nesting.unclosed.message}",
+                             loc) from None
         loc = _location(file, lines, err.line, err.column)
-        what = "end of program" if tok is None or tok.type == "$END" else repr(str(tok))
+        what = "end of program" if at_end else repr(str(tok))
         raise ParseError(f"unexpected {what}" + _describe_expected(err), loc) from None
     except RecursionError:
         raise ParseError("program nests too deeply", SourceLocation(file)) from None
