@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from simulators.errors import FaultKind, ProjectError, RuntimeFault
 from simulators.pram import compile_source, load_program, run
 from simulators.pram.example_inputs import EXAMPLE_INPUTS, example_names, example_path
 from simulators.pram.reference import run_reference
+from simulators.testing.pram_conflicts import conflict_cases
+from simulators.testing.pram_programs import PramCase, pram_cases
 
 #: Sizes per example: small enough for the reference's Python loop, large enough to branch.
 SIZES = {"binary_counter": (0, 1, 3), "iterated_squaring": (0, 1, 3), "long_loop": (0, 1, 4),
@@ -122,3 +125,40 @@ def test_reference_checks_bounds_and_limits() -> None:
             runner(prog, {"A": [1]})
         assert info.value.record is not None and info.value.record.kind is FaultKind.TIME
         assert info.value.record.step == 10
+
+
+def _record(fn):  # noqa: ANN001, ANN202
+    """The full comparable outcome: output, or the fault record (kind, step, pids, address)."""
+    try:
+        return ("ok", fn().output)
+    except RuntimeFault as err:
+        rec = err.record
+        assert rec is not None, f"a runtime fault without a record: {err}"
+        return ("fault", rec.kind, rec.step, rec.processors, rec.address)
+
+
+def _machine_equals_reference(case: PramCase) -> None:
+    prog, inputs = case.program, case.inputs
+    ref = _record(lambda: run_reference(prog, inputs))
+    assert _record(lambda: run(prog, inputs)) == ref, case.source
+    assert _record(lambda: run(prog, inputs, trace=True)) == ref, case.source
+
+
+@settings(deadline=None)
+@given(pram_cases(edges=False))
+def test_random_programs_equal_the_reference(case: PramCase) -> None:
+    _machine_equals_reference(case)
+
+
+@settings(deadline=None)
+@given(pram_cases(edges=True))
+def test_random_faulting_programs_equal_the_reference(case: PramCase) -> None:
+    """Narrow words, edge values, unguarded operators: the same output or the same fault record
+    (kind, step, processors, address) as the reference."""
+    _machine_equals_reference(case)
+
+
+@settings(deadline=None)
+@given(conflict_cases())
+def test_forced_concurrent_writes_equal_the_reference(case: PramCase) -> None:
+    _machine_equals_reference(case)
