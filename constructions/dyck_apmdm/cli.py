@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from collections.abc import Sequence
 from fractions import Fraction
@@ -29,10 +30,13 @@ from constructions.dyck_apmdm.support import (
     DEFAULT_MAX_SUPPORT_LENGTH,
     explore_support,
 )
+from constructions.dyck_apmdm.view import dyck_view
 from constructions.interface import RunReport
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
 from simulators.grammars import counts as grammar_counts
+from simulators.processes.html import program_explainer
+from simulators.processes.html.explain import replayed_rng
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,16 +91,20 @@ def _sample(args: argparse.Namespace) -> int:
     for i in range(args.num):
         first = i == 0
         kw = dict(kwargs, record_canvases=first and (args.show or kwargs["record_canvases"]))
+        start = copy.deepcopy(rng.bit_generator.state) if first else None  # replayed by --html
         report = thm.run(**kw, rng=rng)
         if args.show and first and not args.json:
             assert report.trace is not None
             for step, canvas in enumerate(report.trace.canvases):
                 print(f"step {step:>3}: {model.vocab.render(canvas)}")
-        views = ([thm.decode_state(c) for c in report.trace.canvases]
-                 if first and args.html and report.trace is not None else None)
+        views, explain, trace = None, None, report.trace
+        if first and args.html and trace is not None and start is not None:
+            views = [thm.decode_state(c) | dyck_view(model.layout, c) for c in trace.canvases]
+            explain = program_explainer(thm.program, trace, rng_for_step=replayed_rng(
+                thm.policy(), trace, start))
         if not first:
             args.html = None  # the viewer shows the first run
-        emit_report(args, report, text=_sample_text, views=views)
+        emit_report(args, report, text=_sample_text, views=views, explain=explain)
         members.append(report.extra["member"])
     return 0 if all(members) else 1
 

@@ -130,17 +130,20 @@ def test_unrecorded_trace_is_refused():
 
 
 def test_stochastic_explanation_replays_the_runs_own_noise():
-    """Theorem 5's network reads noise; with RngRecorder the explanation's outputs are exactly
-    the decision the run applied, at every position of every step."""
+    """Theorem 5's network reads noise; replayed from the rng's starting state, the
+    explanation's outputs are exactly the decision the run applied, at every position of every
+    step."""
+    import copy
+
     from constructions.dyck_apmdm.process import DyckAPMDM
-    from simulators.processes.html.explain import RngRecorder
+    from simulators.processes.html.explain import replayed_rng
 
     model = DyckAPMDM(2, True, 12)
-    policy = RngRecorder(model.policy())
-    trace = run_apmdm(policy, model.layout.initial_canvas(), model.vocab,
-                      rng=np.random.default_rng(2), max_steps=model.max_steps,
-                      max_length=model.max_canvas_length, halt_on_eos=False)
-    explain = program_explainer(model.program, trace, rng_for_step=policy.rng_for_step)
+    rng = np.random.default_rng(2)
+    start = copy.deepcopy(rng.bit_generator.state)
+    trace = model.run(rng)
+    explain = program_explainer(model.program, trace,
+                                rng_for_step=replayed_rng(model.policy(), trace, start))
     assert trace.num_steps > 4
     for step, d in enumerate(trace.decisions):
         for q in range(trace.canvases[step].shape[0]):

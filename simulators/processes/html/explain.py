@@ -15,7 +15,7 @@ interpreter's own attention pattern, not a second model of it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,30 +32,29 @@ MAX_LISTED_KEYS = 16
 Explainer = Callable[[int, int], dict[str, Any]]
 
 
-class RngRecorder:
-    """Wraps a policy and remembers the engine rng's state before each call, so the explainer
-    can replay a stochastic step network with the run's own noise (:meth:`rng_for_step`).
+def replayed_rng(policy: Callable[[np.ndarray, np.random.Generator], Any], trace: Trace,
+                 start: Mapping[str, Any]) -> Callable[[int], np.random.Generator]:
+    """``rng_for_step`` for a stochastic run, by replaying its noise.
 
-    Engines call the policy once per decoding step, in order, so call ``t`` is step ``t``.
-    Other attributes (``serial_cost``) pass through to the wrapped policy.
+    ``start`` is the engine rng's ``bit_generator.state`` before the run. The engines hand the
+    rng only to the policy, once per step in order, so calling ``policy`` on the recorded
+    canvases with a generator started from ``start`` consumes exactly the run's draws: the state
+    before call ``t`` is the state step ``t`` was decided with. (Tested on Theorem 5: the
+    replayed outputs equal the applied decisions at every position.)
     """
+    gen = np.random.default_rng()
+    gen.bit_generator.state = copy.deepcopy(dict(start))
+    states: list[dict[str, Any]] = []
+    for t in range(len(trace.decisions)):
+        states.append(copy.deepcopy(dict(gen.bit_generator.state)))
+        policy(trace.canvases[t], gen)
 
-    def __init__(self, policy: Callable[[np.ndarray, np.random.Generator], Any]) -> None:
-        self.policy = policy
-        self.states: list[dict[str, Any]] = []
+    def rng_for_step(step: int) -> np.random.Generator:
+        out = np.random.default_rng()
+        out.bit_generator.state = states[step]
+        return out
 
-    def __call__(self, canvas: np.ndarray, rng: np.random.Generator) -> Any:
-        self.states.append(copy.deepcopy(dict(rng.bit_generator.state)))
-        return self.policy(canvas, rng)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.policy, name)
-
-    def rng_for_step(self, step: int) -> np.random.Generator:
-        """A generator in the state the rng had when the policy decided step ``step``."""
-        gen = np.random.default_rng()
-        gen.bit_generator.state = self.states[step]
-        return gen
+    return rng_for_step
 
 
 def selected_keys(head: Aggregate, values: dict[Seq, np.ndarray], q: int) -> np.ndarray:

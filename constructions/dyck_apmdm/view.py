@@ -1,0 +1,27 @@
+"""What a Theorem-5 canvas means, for the trace viewer: the word so far and its reduction.
+
+The AP-MDM keeps a two-sided Dyck-k word on the canvas after ``[BOS]`` and grows it by inserting
+cancelling pairs (docs/theorem5.md). Beside each canvas the viewer shows the letters written so
+far, their reduction (cancel ``a ā`` and ``ā a`` until none is left; the word is a member exactly
+when the reduction is empty) and the length the round will end with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from constructions.dyck_apmdm.layout import DyckLayout
+
+
+def dyck_view(layout: DyckLayout, canvas: np.ndarray) -> dict[str, Any]:
+    """The decoded view of one canvas (JSON-able)."""
+    x = np.asarray(canvas, dtype=np.int64)
+    letters = x[(x >= 0) & (x < layout.letters)]
+    lang = layout.language
+    reduced = lang.reduce(letters)
+    return {"letters": lang.render(letters), "reduction": lang.render(reduced),
+            "member": bool(reduced.size == 0),
+            "masks": int((x == layout.mask).sum()), "pending": int((x == layout.pending).sum()),
+            "length at the end of the round": int(layout.committed_length(x))}
