@@ -150,12 +150,12 @@ BIN_CODES: dict[str, int] = {fn: i for i, fn in enumerate(BIN_FNS)}
 
 #: One-line meaning of every function (docs/pram-isa.md's table is generated from this).
 MEANING: dict[str, str] = {
-    "neg": "-x", "not": "1 if x == 0 else 0", "abs": "|x|",
+    "neg": "-x", "not": "1 if x == 0 else 0", "abs": "abs(x)",
     "log2": "floor(log2 x); domain fault if x <= 0", "sqrt": "floor(sqrt x); domain fault if x < 0",
     "add": "a + b", "sub": "a - b", "mul": "a * b",
     "div": "floor(a / b) (towards minus infinity); domain fault if b == 0",
     "mod": "a - b * div(a, b) (sign of b); domain fault if b == 0",
-    "pow": "a^b, 0^0 = 1; domain fault if b < 0; overflow if |a| >= 2 and b >= 64",
+    "pow": "a^b, 0^0 = 1; domain fault if b < 0; overflow if abs(a) >= 2 and b >= 64",
     "min": "min(a, b)", "max": "max(a, b)",
     "eq": "1 if a == b else 0", "ne": "1 if a != b else 0", "lt": "1 if a < b else 0",
     "le": "1 if a <= b else 0", "gt": "1 if a > b else 0", "ge": "1 if a >= b else 0",

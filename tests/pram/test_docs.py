@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from simulators.pram.isa import OPS
+from simulators.pram.semantics import fault_table, semantics_table
 from tests.pram.conftest import EXAMPLES, example
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -28,3 +29,13 @@ def test_every_instruction_is_documented() -> None:
     isa = (DOCS / "pram-isa.md").read_text(encoding="utf-8")
     for op in OPS:
         assert f"`{op}`" in isa, op
+
+
+def test_semantics_and_fault_tables_are_generated_from_the_module() -> None:
+    """docs/pram-isa.md embeds semantics_table() and fault_table() verbatim (regenerate them
+    from simulators/pram/semantics.py when a function or a fault kind changes)."""
+    isa = (DOCS / "pram-isa.md").read_text(encoding="utf-8")
+    for name, table in (("semantics_table()", semantics_table()),
+                        ("fault_table()", fault_table())):
+        block = isa.split(f"<!-- {name} -->\n", 1)[1].split(f"\n<!-- end {name} -->", 1)[0]
+        assert block == table, f"docs/pram-isa.md: regenerate the {name} block"
