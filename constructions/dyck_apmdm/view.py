@@ -2,8 +2,8 @@
 
 The AP-MDM keeps a two-sided Dyck-k word on the canvas after ``[BOS]`` and grows it by inserting
 cancelling pairs (docs/theorem5.md). Beside each canvas the viewer shows the letters written so
-far, their reduction (cancel ``a ā`` and ``ā a`` until none is left; the word is a member exactly
-when the reduction is empty) and the length the round will end with.
+far and their reduction (cancel ``a ā`` and ``ā a`` until none is left; a finished word is a
+member exactly when the reduction is empty), next to the construction's own ``decode_state``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,4 @@ def dyck_view(layout: DyckLayout, canvas: np.ndarray) -> dict[str, Any]:
     lang = layout.language
     reduced = lang.reduce(letters)
     return {"letters": lang.render(letters), "reduction": lang.render(reduced),
-            "member": bool(reduced.size == 0),
-            "masks": int((x == layout.mask).sum()), "pending": int((x == layout.pending).sum()),
-            "length at the end of the round": int(layout.committed_length(x))}
+            "masks": int((x == layout.mask).sum()), "pending": int((x == layout.pending).sum())}
