@@ -32,18 +32,21 @@ import torch
 from constructions.pram_mdm import build_pram_mdm, decode_outputs, run_built
 from experiments.common import (
     Clock,
+    Emit,
+    arrays_sha256,
     check_scale,
-    device_name,
     experiment_main,
     markdown_table,
     maybe_save,
+    new_payload,
+    no_emit,
     write_results,
 )
 from simulators.cli_support import run_main
-from simulators.errors import ProjectError
+from simulators.errors import InternalError, ProjectError
 from simulators.learned.batched import run_mdm_batched
 from simulators.learned.config import ModelConfig, TrainConfig
-from simulators.learned.data import mdm_outcome_rows, mdm_process_rows, pack
+from simulators.learned.data import TransitionDataset, mdm_outcome_rows, mdm_process_rows, pack
 from simulators.learned.evaluate import score_outcomes
 from simulators.learned.policies import LearnedMDMPolicy
 from simulators.learned.train import build_model, resolve_device, train
@@ -57,20 +60,23 @@ VALUE_MAX = 7  # input values 0..7
 @dataclass(frozen=True)
 class Scale:
     ns: tuple[int, ...]
-    tests: int                  # test inputs per (program, n)
-    outcome_train: int          # training pairs per (program, n)
+    tests: int                  # test inputs per (program, n), at most a quarter of all inputs
+    outcome_train: int          # training pairs per (program, n), none of them a test input
     outcome_steps: int
     process_ns: tuple[int, ...]
-    process_train: int          # construction runs per n for mdm-process
+    process_train: tuple[int, ...]  # construction runs per n in process_ns for mdm-process
     process_steps: int
     batch: int
     width: int
 
 
 SCALES = {
-    "smoke": Scale((2, 4), 4, 64, 60, (2,), 2, 20, 8, 16),
-    "cpu-reduced": Scale((2, 4, 8, 16), 16, 1000, 2000, (2,), 24, 1500, 32, 32),
-    "full": Scale((2, 4, 8, 16, 32), 128, 20000, 4000, (2, 4, 8), 64, 2000, 64, 64),
+    "smoke": Scale((2, 4), 4, 64, 60, (2,), (2,), 20, 8, 16),
+    "cpu-reduced": Scale((2, 4, 8, 16), 16, 1000, 2000, (2,), (24,), 1500, 32, 32),
+    # Sized so every dataset fits the 50M-cell cap of simulators.learned.data (checked by
+    # tests/experiments/test_full_scale_shapes.py without training): 8,000 pairs per n
+    # (80,000 rows x 65 tokens), and 24 runs at n = 8 (1,224 canvases x 4,017 tokens).
+    "full": Scale((2, 4, 8, 16, 32), 128, 8000, 4000, (2, 4, 8), (64, 48, 24), 2000, 64, 64),
 }
 
 
@@ -81,6 +87,41 @@ def programs() -> dict[str, object]:
 def reference(name: str, a: np.ndarray) -> np.ndarray:
     """What the PRAM program computes (independent numpy)."""
     return np.cumsum(a) if name == "prefix_sum" else np.array([a.sum()])
+
+
+def split_inputs(rng: np.random.Generator, n: int, tests: int, train: int,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``tests`` distinct test inputs of size n (values 0..VALUE_MAX; at most a quarter of all
+    inputs), then ``train`` training inputs drawn from the *other* inputs: disjoint by
+    construction, and checked (:func:`check_disjoint`)."""
+    space = (VALUE_MAX + 1) ** n
+    k = min(tests, space // 4)
+    if space <= 1 << 20:
+        codes = rng.choice(space, size=k, replace=False)
+        test = (codes[:, None] // (VALUE_MAX + 1) ** np.arange(n)[None, :]) % (VALUE_MAX + 1)
+    else:
+        seen: dict[bytes, np.ndarray] = {}
+        while len(seen) < k:
+            a = rng.integers(0, VALUE_MAX + 1, n)
+            seen.setdefault(a.tobytes(), a)
+        test = np.array(list(seen.values()))
+    held = {a.tobytes() for a in test.astype(np.int64)}
+    out: list[np.ndarray] = []
+    while len(out) < train:
+        cand = rng.integers(0, VALUE_MAX + 1, size=(train - len(out), n))
+        out += [a for a in cand if a.tobytes() not in held]
+    train_in = np.array(out, dtype=np.int64).reshape(train, n)
+    test = test.astype(np.int64)
+    check_disjoint(train_in, test)
+    return train_in, test
+
+
+def check_disjoint(train: np.ndarray, test: np.ndarray) -> None:
+    """Raise InternalError if a test input is also a training input (a result on such inputs
+    would measure recall, not generalisation)."""
+    overlap = {a.tobytes() for a in train} & {a.tobytes() for a in test}
+    if overlap:
+        raise InternalError(f"{len(overlap)} test inputs are also training inputs")
 
 
 # ------------------------------------------------------------- outcome-supervised MDM
@@ -94,19 +135,39 @@ def outcome_canvas(v: IntVocab, a: np.ndarray, out_len: int) -> np.ndarray:
     return np.concatenate([a, [v.id("[SEP]")], np.full(out_len, v.mask_id)]).astype(np.int64)
 
 
-def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
-                clock: Clock, checkpoints: Path | None = None) -> tuple[list[dict], dict]:
+def outcome_split(name: str, scale: Scale, seed: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per n: (training inputs, test inputs), disjoint."""
+    return {n: split_inputs(np.random.default_rng([seed, 31, n]), n, scale.tests,
+                            scale.outcome_train) for n in scale.ns}
+
+
+def outcome_data(name: str, scale: Scale, seed: int,
+                 split: dict[int, tuple[np.ndarray, np.ndarray]]) -> TransitionDataset:
     v = outcome_vocab(max(scale.ns))
     rng = np.random.default_rng([seed, 31])
     inputs, outputs = [], []
     for n in scale.ns:
-        for _ in range(scale.outcome_train):
-            a = rng.integers(0, VALUE_MAX + 1, n)
+        for a in split[n][0]:
             inputs.append(np.concatenate([a, [v.id("[SEP]")]]))
             outputs.append(reference(name, a))
-    data = pack(mdm_outcome_rows(inputs, outputs, mask_id=v.mask_id, rng=rng, copies=2),
+    return pack(mdm_outcome_rows(inputs, outputs, mask_id=v.mask_id, rng=rng, copies=2),
                 pad_id=len(v), seed=seed, kind=f"{name}-mdm-outcome", dedup=False,
-                meta={"ns": list(scale.ns), "per_n": scale.outcome_train})
+                meta={"ns": list(scale.ns), "per_n": scale.outcome_train,
+                      "train_test_overlap": 0})
+
+
+def outcome_shape(name: str, scale: Scale) -> tuple[int, int]:
+    """(rows, width) of :func:`outcome_data` without building it (2 copies per pair)."""
+    n = max(scale.ns)
+    out = n if name == "prefix_sum" else 1
+    return 2 * len(scale.ns) * scale.outcome_train, n + 1 + out
+
+
+def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
+                clock: Clock, checkpoints: Path | None = None) -> tuple[list[dict], dict]:
+    v = outcome_vocab(max(scale.ns))
+    split = outcome_split(name, scale, seed)
+    data = outcome_data(name, scale, seed, split)
     cfg = ModelConfig(vocab_size=len(v) + 1, pad_id=len(v), d_model=scale.width, n_heads=4,
                       n_layers=3, d_ff=2 * scale.width, positions=("absolute",),
                       attention="full", max_position=2 * max(scale.ns) + 2)
@@ -120,19 +181,24 @@ def run_outcome(name: str, scale: Scale, dev: str, seed: int, progress: bool,
     pol = LearnedMDMPolicy(model, v, dev)
     rows = []
     for n in scale.ns:
-        trng = np.random.default_rng([seed, 32, n])
-        tests = trng.integers(0, VALUE_MAX + 1, size=(scale.tests, n))
+        tests = split[n][1]
+        check_disjoint(split[n][0], tests)
         want = [reference(name, a) for a in tests]
         canv = [outcome_canvas(v, a, len(w)) for a, w in zip(tests, want, strict=True)]
         with torch.inference_mode():
             outs = run_mdm_batched(pol, canv, v, fill_rule=Threshold(0.9))
-        s = score_outcomes(outs, lambda k, f, w=want, n=n: np.array_equal(f[n + 1:], w[k]))
+        def exact(k: int, f: np.ndarray, want: list = want, n: int = n) -> bool:
+            return bool(np.array_equal(f[n + 1:], want[k]))
+
+        s = score_outcomes(outs, exact)
         rows.append({"program": name, "model": "mdm", "length": n, **s,
+                     "train_test_overlap": 0, "test_inputs_sha256": arrays_sha256([tests]),
                      "params": model.parameter_count(), "data_sha256": data.content_hash})
     clock.lap(f"eval:mdm:{name}", t)
     return rows, {"program": name, "model": "mdm", "params": model.parameter_count(),
-                  "data": data.provenance(), "train_wall_s": round(res.wall_s, 2),
-                  "final_loss": res.final_loss, "train_tokens_per_s": round(res.tokens_per_s, 1)}
+                  "data": data.provenance(), "data_sha256": data.content_hash,
+                  "optimizer_steps": tcfg.steps, "train_wall_s": round(res.wall_s, 2),
+                  "final_loss": res.final_loss, **res.throughput()}
 
 
 # ------------------------------------------------------------- construction and mdm-process
@@ -154,7 +220,8 @@ class CompactMDMPolicy:
     def encode(self, canvas: np.ndarray) -> np.ndarray:
         c = np.asarray(canvas, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.ids, c), len(self.ids) - 1)
-        out = np.where(self.ids[pos] == c, pos, self.compact.bos_id)
+        unk = int(self.compact.bos_id)  # type: ignore[arg-type]  # [UNK] is the BOS slot
+        out = np.where(self.ids[pos] == c, pos, unk)
         return np.where(c == self.mask, self.compact.mask_id, out)
 
     def decide_batch(self, canvases, rng=None):  # type: ignore[no-untyped-def]
@@ -199,28 +266,44 @@ def run_construction(name: str, prog, scale: Scale, seed: int) -> list[dict]:  #
     return rows
 
 
+def process_data(name: str, prog, n: int, train_in: np.ndarray, seed: int):  # type: ignore[no-untyped-def]
+    """The construction's canvases on ``train_in`` in the compact vocabulary: (data, mdm, ids,
+    compact vocab, decoding steps of one run)."""
+    mdm = built_for(prog, n)
+    runs = [run_on(mdm, prog, a, record=True) for a in train_in]
+    vocab = mdm.vocab
+    traces = [r.trace for r in runs]
+    seen = np.unique(np.concatenate([c for tr in traces for c in tr.canvases]))
+    ids = seen[seen != vocab.mask_id]
+    compact = compact_vocab(ids)
+    mapper = CompactMDMPolicy(LearnedMDMPolicy(build_model(ModelConfig(
+        vocab_size=len(compact)), 0), compact), ids, vocab.mask_id)  # encoder only
+    ctraces = [SimpleNamespace(canvases=[mapper.encode(c) for c in tr.canvases],
+                               final=mapper.encode(tr.final)) for tr in traces]
+    data = pack(mdm_process_rows(ctraces, mask_id=compact.mask_id), pad_id=len(compact),
+                seed=seed, kind=f"{name}-mdm-process", dedup=False,
+                meta={"n": n, "runs": len(traces), "context": mdm.layout.S,
+                      "compact_vocab": len(compact), "train_test_overlap": 0})
+    return data, mdm, ids, compact, runs[0].decoding_steps
+
+
+def process_shape(prog, n: int, runs: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(rows, width) of :func:`process_data` without building it: one row per decoding step of
+    each run (the schedule does not depend on the input values), canvases of S tokens."""
+    mdm = built_for(prog, n)
+    res = run_on(mdm, prog, np.zeros(n, dtype=np.int64))
+    return runs * res.decoding_steps, mdm.layout.S
+
+
 def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bool,  # type: ignore[no-untyped-def]
                 clock: Clock, checkpoints: Path | None = None) -> tuple[list[dict], list[dict]]:
     rows, infos = [], []
     out_name = "A" if name == "prefix_sum" else "S"
-    for n in scale.process_ns:
-        rng = np.random.default_rng([seed, 33, n])
-        train_in = rng.integers(0, VALUE_MAX + 1, size=(scale.process_train, n))
-        mdm = built_for(prog, n)
-        runs = [run_on(mdm, prog, a, record=True) for a in train_in]
+    for n, runs in zip(scale.process_ns, scale.process_train, strict=True):
+        train_in, tests = split_inputs(np.random.default_rng([seed, 33, n]), n,
+                                       min(scale.tests, 8), runs)
+        data, mdm, ids, compact, target = process_data(name, prog, n, train_in, seed)
         lay, vocab = mdm.layout, mdm.vocab
-        traces = [r.trace for r in runs]
-        seen = np.unique(np.concatenate([c for tr in traces for c in tr.canvases]))
-        ids = seen[seen != vocab.mask_id]
-        compact = compact_vocab(ids)
-        mapper = CompactMDMPolicy(LearnedMDMPolicy(build_model(ModelConfig(
-            vocab_size=len(compact)), 0), compact), ids, vocab.mask_id)  # encoder only
-        ctraces = [SimpleNamespace(canvases=[mapper.encode(c) for c in tr.canvases],
-                                   final=mapper.encode(tr.final)) for tr in traces]
-        data = pack(mdm_process_rows(ctraces, mask_id=compact.mask_id), pad_id=len(compact),
-                    seed=seed, kind=f"{name}-mdm-process", dedup=False,
-                    meta={"n": n, "runs": len(traces), "context": lay.S,
-                          "compact_vocab": len(compact)})
         cfg = ModelConfig(vocab_size=len(compact) + 1, pad_id=len(compact), d_model=scale.width,
                           n_heads=4, n_layers=3, d_ff=2 * scale.width,
                           positions=("absolute",), attention="full", max_position=lay.S)
@@ -231,10 +314,9 @@ def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bo
         res = train(model, data, tcfg)
         maybe_save(checkpoints, f"pram-mdm-process-{name}-{n}", model, tcfg, data, res)
         t = clock.lap(f"train:mdm-process:{name}:{n}", t)
-        pol = CompactMDMPolicy(LearnedMDMPolicy(model, compact, dev, learned_fill=True), ids,
-                               vocab.mask_id)
-        trng = np.random.default_rng([seed, 34, n])
-        tests = trng.integers(0, VALUE_MAX + 1, size=(min(scale.tests, 8), n))
+        inner = LearnedMDMPolicy(model, compact, dev, learned_fill=True)
+        pol = CompactMDMPolicy(inner, ids, vocab.mask_id)
+        check_disjoint(train_in, tests)
         starts = [mdm.initial_canvas(bind(prog, {"A": list(a)})) for a in tests]
         with torch.inference_mode():
             outs = run_mdm_batched(pol, starts, vocab, max_steps=lay.S)
@@ -248,39 +330,102 @@ def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bo
 
         s = score_outcomes(outs, ok)
         clock.lap(f"eval:mdm-process:{name}:{n}", t)
-        target = runs[0].decoding_steps  # the construction's steps (pram steps + 1) at this n
         rows.append({"program": name, "model": "mdm-process", "length": n, **s,
                      "T_plus_1": target, "time_bound": lay.T, "steps_equal_T_plus_1": float(
                          np.mean([o.num_steps == target for o in outs])),
+                     # learned fill bit fired nowhere -> the most confident mask was filled
+                     "fallback_fills": inner.fallback_fills,
+                     "fill_decisions": inner.fill_decisions,
+                     "train_test_overlap": 0, "test_inputs_sha256": arrays_sha256([tests]),
                      "context_length": lay.S, "params": model.parameter_count(),
                      "data_sha256": data.content_hash})
         infos.append({"program": name, "model": "mdm-process", "n": n,
                       "params": model.parameter_count(), "data": data.provenance(),
+                      "data_sha256": data.content_hash, "optimizer_steps": tcfg.steps,
                       "train_wall_s": round(res.wall_s, 2), "final_loss": res.final_loss,
-                      "train_tokens_per_s": round(res.tokens_per_s, 1)})
+                      **res.throughput()})
     return rows, infos
 
 
+def dataset_shapes(scale_name: str) -> list[dict]:
+    """Every dataset the scale would train on, as (rows, width), without building any."""
+    scale = SCALES[check_scale(scale_name)]
+    out = []
+    for name, prog in programs().items():
+        rows, width = outcome_shape(name, scale)
+        out.append({"dataset": f"{name}-mdm-outcome", "rows": rows, "width": width})
+        if name == "prefix_sum":
+            for n, runs in zip(scale.process_ns, scale.process_train, strict=True):
+                rows, width = process_shape(prog, n, runs)
+                out.append({"dataset": f"{name}-mdm-process-n{n}", "rows": rows,
+                            "width": width})
+    return out
+
+
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
+    """Each phase's kind and work (see experiments/plan.py), without training anything."""
+    from simulators.learned.model import PolicyTransformer
+    from simulators.learned.throughput import flops_per_token
+
+    scale = SCALES[check_scale(scale_name)]
+    plan: dict[str, tuple[str, float]] = {}
+    for name, prog in programs().items():
+        lays = {n: built_for(prog, n).layout for n in scale.ns}
+        plan[f"construction:{name}"] = ("engine", float(sum(
+            min(scale.tests, 4) * lay.S * (lay.T + 1) for lay in lays.values())))
+        rows, width = outcome_shape(name, scale)
+        cfg = ModelConfig(vocab_size=VALUE_MAX * max(scale.ns) + 4, d_model=scale.width,
+                          n_heads=4, n_layers=3, d_ff=2 * scale.width, max_position=width + 1)
+        fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), width)
+        plan[f"train:mdm:{name}"] = ("train", scale.outcome_steps * scale.batch * width * fpt)
+        plan[f"eval:mdm:{name}"] = ("eval-network", float(sum(
+            scale.tests * n * (2 * n + 1) * fpt / 3 for n in scale.ns)))
+        if name != "prefix_sum":
+            continue
+        for n in scale.process_ns:
+            lay = built_for(prog, n).layout
+            cfg = ModelConfig(vocab_size=4 * lay.S, d_model=scale.width, n_heads=4, n_layers=3,
+                              d_ff=2 * scale.width, max_position=lay.S)
+            fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), lay.S)
+            plan[f"train:mdm-process:{name}:{n}"] = (
+                "train", scale.process_steps * min(scale.batch, 8) * lay.S * fpt)
+            plan[f"eval:mdm-process:{name}:{n}"] = (
+                "eval-network", min(scale.tests, 8) * (lay.T + 1) * lay.S * fpt / 3)
+    return plan
+
+
 def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
-        progress: bool = True, checkpoints: Path | None = None) -> dict:
+        progress: bool = True, checkpoints: Path | None = None, emit: Emit = no_emit) -> dict:
     scale = SCALES[check_scale(scale_name)]
     dev = str(resolve_device(device))
     clock = Clock()
-    rows: list[dict] = []
-    models: list[dict] = []
+    payload = new_payload(scale_name, dev, seed, [seed])
+    rows, models = payload["rows"], payload["models"]
     for name, prog in programs().items():
         t = time.perf_counter()
         rows += run_construction(name, prog, scale, seed)
         clock.lap(f"construction:{name}", t)
+        _emit(payload, clock, emit)
         orow, info = run_outcome(name, scale, dev, seed, progress, clock, checkpoints)
         rows += orow
         models.append(info)
+        _emit(payload, clock, emit)
         if name == "prefix_sum":
             prow, pinfo = run_process(name, prog, scale, dev, seed, progress, clock, checkpoints)
             rows += prow
             models += pinfo
-    return {"device": device_name(dev), "seed": seed, "scale": scale_name, "rows": rows,
-            "models": models, "timings_s": clock.phases, "wall_s": clock.total()}
+            _emit(payload, clock, emit)
+    payload["test_inputs_sha256"] = arrays_sha256(
+        [np.frombuffer(r["test_inputs_sha256"].encode(), np.uint8) for r in rows
+         if "test_inputs_sha256" in r])
+    payload["complete"] = True
+    _emit(payload, clock, no_emit)
+    return payload
+
+
+def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
+    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
+    emit(payload)
 
 
 def plot(payload: dict, path: Path) -> None:
@@ -313,15 +458,23 @@ def plot(payload: dict, path: Path) -> None:
 
 
 def write(payload: dict, out: Path) -> list[Path]:
-    cols = ["program", "model", "length", "accuracy", "n", "mean_steps", "T_plus_1", "time_bound",
-            "steps_equal_T_plus_1", "context_length", "halts"]
+    cols = ["program", "model", "length", "accuracy", "ci95", "n", "mean_steps", "T_plus_1",
+            "time_bound", "steps_equal_T_plus_1", "fallback_fills", "fill_decisions",
+            "context_length", "halts"]
     notes = [
         "`length` is n (input size). `construction` steps are the Theorem 1 MDM's decoding steps: "
         "T + 1 with T the PRAM's actual parallel steps (it stops filling blocks once the PRAM "
         "halts; `time_bound` is the declared T(n), which sizes the canvas). `mdm` = "
         "trained on input->output pairs, Threshold(0.9) filling, context = n + 1 + output "
         "length. `mdm-process` = trained on the construction's canvases with a learned fill "
-        "bit; `steps_equal_T_plus_1` = share of its runs that decoded in exactly T + 1 steps.",
+        "bit; `steps_equal_T_plus_1` = share of its runs that decoded in exactly T + 1 steps; "
+        "`fallback_fills` = of its `fill_decisions` (one per canvas per step), how many had the "
+        "learned fill bit fire at no mask, so the policy filled the single most confident mask "
+        "instead.",
+        "Test inputs are distinct and disjoint from every training input (checked by "
+        "`check_disjoint`, which raises otherwise; `train_test_overlap` = 0 in every learned "
+        "row); at most a quarter of all inputs of a size are held out (n = 2 has 64 inputs, so "
+        "16 tests). `test_inputs_sha256` names the exact test inputs of each row.",
     ]
     return write_results(out, "pram_mdm", payload, markdown_table(payload["rows"], cols), notes,
                          lambda p: plot(payload, p))

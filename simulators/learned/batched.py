@@ -53,6 +53,15 @@ class _State:
         return [d for d in self.done if d is not None]
 
 
+_TABLE_MSG = "a canvas of {} positions exceeds the model's position table ({})"
+
+
+def _position_table(policy) -> int | None:  # type: ignore[no-untyped-def]
+    """Longest canvas the policy's network can index (None: no absolute table)."""
+    inner = getattr(policy, "inner", policy)
+    return getattr(policy, "max_canvas_length", getattr(inner, "max_canvas_length", None))
+
+
 def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # type: ignore[no-untyped-def]
                       max_steps: int = 10_000, max_length: int = 100_000,
                       halt_on_eos: bool = True, halt_on_fixed_point: bool = True,
@@ -65,6 +74,7 @@ def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  
     rng = np.random.default_rng(0) if rng is None else rng
     max_steps, max_length = check_limit(max_steps, "max_steps"), check_limit(max_length,
                                                                              "max_length")
+    table = _position_table(policy)
     st = _State(canvases, vocab)
     eos = vocab.eos_id if halt_on_eos else None
     mask = vocab.mask_id
@@ -75,6 +85,8 @@ def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  
                 st.finish(k, HaltReason.END_TOKEN)
             elif st.steps[k] >= max_steps:
                 st.finish(k, HaltReason.STEP_LIMIT, f"reached max_steps={max_steps}")
+            elif table is not None and len(st.cur[k]) > table:
+                st.finish(k, HaltReason.LENGTH_LIMIT, _TABLE_MSG.format(len(st.cur[k]), table))
             else:
                 live.append(k)
         if not live:
@@ -92,6 +104,10 @@ def run_apmdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  
             if length > max_length:
                 st.finish(k, HaltReason.LENGTH_LIMIT, f"step {st.steps[k] + 1} would make a "
                           f"canvas of {length} positions (max_length={max_length})")
+                continue
+            if table is not None and length > table:  # an insert past the position table
+                st.finish(k, HaltReason.LENGTH_LIMIT, f"step {st.steps[k] + 1}: "
+                          + _TABLE_MSG.format(length, table))
                 continue
             go.append(k)
             parts.append((x, y, r, i, d))
@@ -114,6 +130,7 @@ def run_mdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # 
     rule = PolicyChosen() if fill_rule is None else fill_rule
     rng = np.random.default_rng(0) if rng is None else rng
     st = _State(canvases, vocab)
+    table = _position_table(policy)
     limits = [len(c) if max_steps is None else check_limit(max_steps, "max_steps")
               for c in st.cur]
     while True:
@@ -123,6 +140,8 @@ def run_mdm_batched(policy, canvases: Sequence[object], vocab: BaseVocab, *,  # 
                 st.finish(k, HaltReason.NO_MASKS)
             elif st.steps[k] >= limits[k]:
                 st.finish(k, HaltReason.STEP_LIMIT, f"reached max_steps={limits[k]}")
+            elif table is not None and len(st.cur[k]) > table:
+                st.finish(k, HaltReason.LENGTH_LIMIT, _TABLE_MSG.format(len(st.cur[k]), table))
             else:
                 live.append(k)
         if not live:
@@ -145,11 +164,14 @@ def run_arm_batched(policy, prompts: Sequence[object], vocab: BaseVocab, *,  # t
     max_length = check_limit(max_length, "max_length")
     rng = np.random.default_rng(0) if rng is None else rng
     st = _State(prompts, vocab)
+    table = _position_table(policy)
     while True:
         live = []
         for k in st.active():
             if len(st.cur[k]) >= max_length:
                 st.finish(k, HaltReason.LENGTH_LIMIT, f"reached max_length={max_length}")
+            elif table is not None and len(st.cur[k]) > table:
+                st.finish(k, HaltReason.LENGTH_LIMIT, _TABLE_MSG.format(len(st.cur[k]), table))
             else:
                 live.append(k)
         if not live:

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from simulators.errors import UsageError
+from simulators.learned.coverage import LocalViews
 from simulators.learned.model import PolicyTransformer
 from simulators.learned.policies import LearnedAPMDMPolicy
 from simulators.processes import APMDMDecision
@@ -38,7 +39,8 @@ _TRANSLATION_INVARIANT = {"clipped", "relative", "none"}
 class LocalTableAPMDMPolicy:
     """Same decisions as :class:`LearnedAPMDMPolicy`, computed in O(L) numpy per canvas."""
 
-    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu") -> None:
+    def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu", *,
+                 views: LocalViews | None = None) -> None:
         cfg = model.cfg
         if cfg.attention != "local" or not set(cfg.positions) <= _TRANSLATION_INVARIANT:
             raise UsageError("the table evaluator needs local attention and only clipped/relative "
@@ -59,6 +61,16 @@ class LocalTableAPMDMPolicy:
         centre = self.clip + self.radius
         self.table_tok = np.array([o[0][centre] for o in outs], dtype=np.int64)
         self.table_ctrl = np.stack([o[2][centre] for o in outs])
+        # Optional record of every local view this policy is asked about (coverage.py): far
+        # views as a bitmap over window codes (O(L) per canvas, like the lookup itself).
+        self.views = views
+        self.far_seen = np.zeros(len(windows), dtype=bool) if views is not None else None
+
+    def record(self) -> LocalViews | None:
+        """The views met so far (far ones folded in), or None when not recording."""
+        if self.views is not None and self.far_seen is not None:
+            self.views.add_far(self.far_seen)
+        return self.views
 
     def _codes(self, x: np.ndarray, lo: int, hi: int) -> np.ndarray:
         """Window codes of positions lo..hi-1 (each window x[i-R .. i+R])."""
@@ -82,10 +94,15 @@ class LocalTableAPMDMPolicy:
         ctrl: list[np.ndarray] = [np.empty(0)] * len(xs)
         for j, k in enumerate(short):
             tok[k], ctrl[k] = outs[j][0], outs[j][2]
+            if self.views is not None:
+                self.views.add(xs[k])
         for j, k in enumerate(long):
             x = xs[k]
             pre, suf = outs[len(short) + 2 * j], outs[len(short) + 2 * j + 1]
             code = self._codes(x, c + r, len(x) - r)
+            if self.views is not None and self.far_seen is not None:
+                self.far_seen[code] = True
+                self.views.add(x, np.r_[0 : c + r, len(x) - r : len(x)])
             tok[k] = np.concatenate([pre[0][: c + r], self.table_tok[code], suf[0][c + r :]])
             ctrl[k] = np.concatenate([pre[2][: c + r], self.table_ctrl[code], suf[2][c + r :]])
         return [APMDMDecision(y=t.astype(np.int64), remask=g[:, 0] > 0, insert=g[:, 1] > 0,

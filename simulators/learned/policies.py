@@ -48,6 +48,10 @@ class _Wrapper:
         allowed = torch.full((model.cfg.vocab_size,), float("-inf"))
         allowed[: len(vocab)] = 0.0
         self.allowed = allowed.to(self.device)
+        # A learned absolute position table ends somewhere: the lock-step runners halt a canvas
+        # that would outgrow it (a recorded halting reason, not a ShapeError mid-run).
+        self.max_canvas_length: int | None = (model.cfg.max_position if "absolute" in
+                                              model.cfg.positions else None)
 
     def _chunks(self, lengths: np.ndarray) -> list[np.ndarray]:
         """Split canvas indices into groups whose padded forward pass fits the budgets."""
@@ -143,6 +147,10 @@ class LearnedMDMPolicy(_Wrapper):
                  learned_fill: bool = False) -> None:
         super().__init__(model, vocab, device)  # greedy: MDM decoding here is deterministic
         self.learned_fill = learned_fill
+        # How often the learned fill bit fired nowhere and the most confident mask was filled
+        # instead (reported beside every learned-fill result), out of how many decisions.
+        self.fallback_fills = 0
+        self.fill_decisions = 0
         # An MDM fills masks with real tokens: never propose the mask itself.
         self.allowed[vocab.mask_id] = float("-inf")
 
@@ -154,8 +162,10 @@ class LearnedMDMPolicy(_Wrapper):
             fill = None
             if self.learned_fill:
                 fill = (c[:, 0] > 0) & is_mask
+                self.fill_decisions += 1
                 if not fill.any() and is_mask.any():
                     fill[np.flatnonzero(is_mask)[np.argmax(prob[is_mask])]] = True
+                    self.fallback_fills += 1
             out.append(MDMDecision(tokens=tok.astype(np.int64), fill=fill,
                                    confidence=prob.astype(np.float64)))
         return out

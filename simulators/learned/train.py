@@ -1,6 +1,6 @@
 """Training loop: AdamW on cross-entropy (tokens) + binary cross-entropy (each control bit).
 
-The loss follows the paper's recipe (PAPER.md section 3: CE on the unmask targets plus BCE on
+The loss follows the paper's recipe (docs/paper.md: CE on the unmask targets plus BCE on
 each control bit, weights 1). bf16 autocast is used on CUDA; CPU runs stay float32 and are
 deterministic given the seed (initialisation and batch order both come from it).
 """
@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from simulators.errors import UsageError
+from simulators.learned import throughput
 from simulators.learned.config import ModelConfig, TrainConfig
 from simulators.learned.data import TransitionDataset
 from simulators.learned.model import PolicyTransformer
@@ -30,10 +31,27 @@ class TrainResult:
     wall_s: float = 0.0
     tokens_seen: int = 0
     device: str = "cpu"
+    model_flops: float = 0.0     # estimated training FLOPs (see throughput.flops_per_token)
+    device_name: str = "cpu"
 
     @property
     def tokens_per_s(self) -> float:
         return self.tokens_seen / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def mfu(self) -> float | None:
+        """Model-FLOPs utilisation against the device's dense bf16 peak (None on CPU/unknown)."""
+        if self.wall_s <= 0:
+            return None
+        return throughput.mfu(self.model_flops / self.wall_s, self.device_name)
+
+    def throughput(self) -> dict:
+        """What every result records about training speed."""
+        m = self.mfu
+        return {"train_tokens_per_s": round(self.tokens_per_s, 1),
+                "train_model_flops": float(f"{self.model_flops:.4g}"),
+                "mfu": None if m is None else round(m, 5),
+                "peak_bf16_flops": throughput.peak_flops(self.device_name)}
 
     @property
     def final_loss(self) -> float:
@@ -87,7 +105,9 @@ def train(model: PolicyTransformer, data: TransitionDataset, tcfg: TrainConfig) 
         return tcfg.lr * (0.1 + 0.45 * (1 + math.cos(math.pi * min(frac, 1.0))))
 
     use_bf16 = device.type == "cuda"
-    result = TrainResult(steps=tcfg.steps, device=str(device))
+    result = TrainResult(steps=tcfg.steps, device=str(device), device_name=(
+        f"cuda:{torch.cuda.get_device_name(device)}" if device.type == "cuda" else "cpu"))
+    params = model.parameter_count()
     start = time.perf_counter()
     with _progress(tcfg.progress, tcfg.steps) as advance:
         for step in range(tcfg.steps):
@@ -103,7 +123,10 @@ def train(model: PolicyTransformer, data: TransitionDataset, tcfg: TrainConfig) 
                 torch.nn.utils.clip_grad_norm_(model.parameters(), tcfg.grad_clip)
             opt.step()
             result.losses.append(float(total.detach()))
-            result.tokens_seen += int(batch["valid"].sum())
+            n_tok = int(batch["valid"].sum())
+            result.tokens_seen += n_tok
+            result.model_flops += n_tok * throughput.flops_per_token(
+                model.cfg, params, int(batch["valid"].shape[1]))
             advance(result.losses[-1])
     if device.type == "cuda":
         torch.cuda.synchronize()

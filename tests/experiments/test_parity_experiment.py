@@ -7,8 +7,18 @@ import json
 
 import numpy as np
 
-from constructions.parity_apmdm import BOS
-from experiments.parity import SCALES, held_out_inputs, length2_dataset, recipe_dataset, write
+from constructions.parity_apmdm import BOS, MASK, run_parity
+from experiments.common import Clock, new_payload
+from experiments.parity import (
+    ARM_VOCAB,
+    SCALES,
+    _finish,
+    held_out_inputs,
+    length2_dataset,
+    recipe_dataset,
+    scratchpad,
+    write,
+)
 
 
 def test_paper_setting_is_seven_transitions_plus_two_halts() -> None:
@@ -36,15 +46,45 @@ def test_inputs_are_the_same_for_every_model_and_run() -> None:
 
 def test_result_files_have_the_agreed_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
     rows = [{"model": m, "variant": "v", "length": n, "accuracy": 1.0, "mean_steps": 4.0,
-             "n": 2, "ci95": [0.3, 1.0], "halts": {"fixed_point": 2}}
-            for m in ("construction", "ap-mdm") for n in (2, 10)]
-    payload = {"device": "cpu:test", "seed": 0, "scale": "smoke", "command": "python -m x",
-               "rows": rows, "wall_s": 1.0}
+             "n": 2, "correct": 2, "ci95": [0.3, 1.0], "halts": {"fixed_point": 2},
+             "in_training": n == 2, "construction_mean_steps": 4.0, "train_seed": s,
+             "params": 10}
+            for m in ("construction", "ap-mdm") for n in (2, 10) for s in (0, 1)]
+    payload = new_payload("smoke", "cpu", 0, [0, 1])
+    payload.update(command="python -m x", rows=rows, complete=True)
+    _finish(payload, Clock())
     paths = write(payload, tmp_path)
     assert {p.name for p in paths} == {"parity.json", "parity.md", "parity.png"}
     back = json.loads((tmp_path / "parity.json").read_text())
-    assert {"device", "seed", "command", "rows"} <= back.keys()
+    assert {"device", "seed", "command", "rows", "summary", "provenance"} <= back.keys()
+    assert {"git_commit", "git_dirty", "torch", "numpy", "device", "seeds"} <= set(
+        back["provenance"])
     for r in back["rows"]:
         assert {"model", "length", "accuracy", "mean_steps"} <= r.keys()
+    (s2,) = [r for r in back["summary"] if r["length"] == 2]
+    assert s2["seeds"] == 2 and s2["pooled"] == "4/4" and s2["in_training"]
     md = (tmp_path / "parity.md").read_text()
     assert "not full scale" in md and "| construction |" in md
+
+
+def test_partial_payload_writes_json_and_markdown_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    payload = new_payload("smoke", "cpu", 0, [0])
+    payload["command"] = "python -m x"
+    paths = write(payload, tmp_path)
+    assert {p.name for p in paths} == {"parity.json", "parity.md"}
+    assert "Partial results" in (tmp_path / "parity.md").read_text()
+
+
+def test_scratchpad_is_the_construction_trace_written_out() -> None:
+    bits = np.array([1, 1, 0, 1])
+    seq = scratchpad(bits)
+    names = [ARM_VOCAB.name(int(t)) for t in seq]
+    canvases = " ".join(names).split(" # ")[0].split(" |")
+    trace = [c for c in run_parity(bits).canvases[1:]]
+    want = []
+    for c in trace:  # BOS dropped, mask written as _, the repeated fixed point once
+        text = " ".join({0: "0", 1: "1", MASK: "_"}[int(t)] for t in c[1:])
+        if not want or want[-1] != text:
+            want.append(text)
+    assert [c.strip() for c in canvases if c.strip() or True][: len(want)] == want
+    assert names[-3:] == ["#", "1", "[EOS]"]

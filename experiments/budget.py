@@ -1,0 +1,74 @@
+"""A wall-clock budget for ``experiments.run_all --budget-s``: stop cleanly, keep finished work.
+
+Phases can be long (one training run, one evaluation sweep), so waiting for a phase to end
+before checking the clock could overshoot a lent GPU's time by minutes. Instead an interval
+timer (``SIGALRM``) raises :class:`BudgetExhausted` a safety margin before the deadline, wherever
+the run is; the phase in progress is abandoned and every phase already written stays on disk.
+Writing results is shielded (:meth:`Budget.shield`), so a file is never left half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+
+class BudgetExhausted(Exception):
+    """Raised when the run's time budget (minus the margin) is spent."""
+
+
+class Budget:
+    """``seconds`` from construction (None: unlimited), stopping ``margin`` seconds early."""
+
+    def __init__(self, seconds: float | None, margin: float | None = None) -> None:
+        self.seconds = seconds
+        self.start = time.monotonic()
+        # Enough to write the result files of the phases already done (a few seconds).
+        self.margin = (min(30.0, 0.1 * seconds) if margin is None else margin) if seconds else 0.0
+        self.stopped_in: str | None = None
+
+    @property
+    def deadline(self) -> float | None:
+        return None if self.seconds is None else self.start + self.seconds - self.margin
+
+    def remaining(self) -> float:
+        d = self.deadline
+        return float("inf") if d is None else d - time.monotonic()
+
+    def check(self, what: str = "") -> None:
+        """Raise now if the budget is spent (used between phases as well as by the timer)."""
+        if self.remaining() <= 0:
+            raise BudgetExhausted(f"time budget of {self.seconds} s reached before {what}")
+
+    @contextlib.contextmanager
+    def armed(self) -> Iterator[None]:
+        """Arm the interval timer for the block (main thread only; elsewhere: checks only)."""
+        if self.seconds is None or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def fire(signum: int, frame: object) -> None:
+            raise BudgetExhausted(f"time budget of {self.seconds} s reached")
+
+        old = signal.signal(signal.SIGALRM, fire)
+        signal.setitimer(signal.ITIMER_REAL, max(self.remaining(), 0.001))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+    @contextlib.contextmanager
+    def shield(self) -> Iterator[None]:
+        """Hold the timer's signal while writing files; it is delivered right after."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})

@@ -1,0 +1,55 @@
+"""run_all: a time budget stops cleanly with the finished phases on disk; the dry-run plan."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from experiments import dyck, parity, pram_mdm
+from experiments.plan import extrapolate, rates
+from experiments.run_all import main
+from simulators.cli_support import run_main
+
+
+def test_budget_stops_cleanly_and_keeps_finished_phases(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = run_main(main, ["--scale", "smoke", "--device", "cpu", "--out", str(tmp_path),
+                           "--no-progress", "--only", "parity", "--budget-s", "8"])
+    assert code == 0
+    summary = json.loads((tmp_path / "run_all.json").read_text())
+    assert summary["status"].startswith("stopped")
+    assert summary["wall_s"] < 8
+    assert summary["experiments"]["parity"]["status"].startswith("stopped")
+    partial = json.loads((tmp_path / "parity.json").read_text())
+    assert partial["complete"] is False
+    assert "construction" in partial["timings_s"]  # the first phase finished and was kept
+    assert {r["model"] for r in partial["rows"]} >= {"construction"}
+    assert "stopped cleanly" in capsys.readouterr().out
+
+
+def test_out_is_required_without_dry_run(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run_main(main, ["--scale", "smoke", "--device", "cpu"]) == 2
+    assert run_main(main, ["--out", "x", "--budget-s", "-1", "--device", "cpu"]) == 2
+
+
+def test_extrapolation_is_work_times_the_measured_rate() -> None:
+    smoke = {"a": ("train", 10.0), "b": ("train", 30.0), "c": ("eval", 5.0)}
+    rate = rates(smoke, {"a": 1.0, "b": 3.0, "c": 10.0})
+    assert rate == {"train": 0.1, "eval": 2.0}
+    rows = extrapolate({"a": ("train", 1000.0), "d": ("engine", 1.0)}, rate)
+    assert rows[0]["estimate_s"] == 100.0 and rows[1]["estimate_s"] is None
+
+
+@pytest.mark.parametrize("mod", [parity, dyck, pram_mdm])
+def test_work_plans_name_phases_of_every_scale(mod) -> None:  # type: ignore[no-untyped-def]
+    smoke, full = mod.work_plan("smoke"), mod.work_plan("full")
+    assert smoke and set(smoke) <= set(full)
+    assert all(w > 0 for _, w in full.values())
+    assert {k for k, _ in full.values()} <= {k for k, _ in smoke.values()}  # every kind timed
+
+
+@pytest.mark.slow
+def test_dry_run_prints_a_plan(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run_main(main, ["--dry-run", "--device", "cpu", "--scale", "full"]) == 0
+    out = capsys.readouterr().out
+    assert "expected total" in out and "train:ap-mdm:clipped-local" in out
