@@ -8,6 +8,7 @@ sort-based path (:mod:`.attention_fast`); the two must agree exactly.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from simulators.encoder.attention_dense import DEFAULT_MAX_DENSE_CELLS, attend_dense
 from simulators.encoder.attention_fast import SMALL_DENSE_CELLS, attend_fast
@@ -21,7 +22,7 @@ from simulators.errors import EncoderProgramError, ShapeError, UsageError
 PATHS = ("fast", "join", "dense")
 
 
-def as_batch(canvas: np.ndarray, max_length: int) -> tuple[np.ndarray, bool]:
+def as_batch(canvas: ArrayLike, max_length: int) -> tuple[np.ndarray, bool]:
     """The canvas as a ``(B, L)`` int64 array and whether the input was a single 1-D canvas."""
     try:
         arr = np.asarray(canvas)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from simulators.encoder.attention_dense import DEFAULT_MAX_DENSE_CELLS
 from simulators.encoder.interpreter import as_batch, evaluate_nodes
@@ -86,7 +87,7 @@ class Program:
 
     # ------------------------------------------------------------------ evaluation
 
-    def evaluate(self, canvas: np.ndarray, *, path: str = "fast",
+    def evaluate(self, canvas: ArrayLike, *, path: str = "fast",
                  rng: np.random.Generator | None = None,
                  max_dense_cells: int | None = DEFAULT_MAX_DENSE_CELLS,
                  positions: np.ndarray | None = None,
@@ -106,7 +107,7 @@ class Program:
         head beyond it raises :class:`~simulators.errors.LimitExceeded`; ``None``: no bound).
         """
         if positions is not None:
-            return self._restricted().evaluate(canvas, positions, names)
+            return self._restricted().evaluate(np.asarray(canvas), positions, names)
         batch, single = as_batch(canvas, self.max_length)
         keep = {s.uid for s in self.outputs.values()}
         vals = evaluate_nodes(self.nodes, self.ranges, batch, path=path, rng=rng, keep=keep,
@@ -125,7 +126,7 @@ class Program:
             self._restricted_evaluator = RestrictedEvaluator(self)
         return self._restricted_evaluator
 
-    def evaluate_all(self, canvas: np.ndarray, *, path: str = "fast",
+    def evaluate_all(self, canvas: ArrayLike, *, path: str = "fast",
                      rng: np.random.Generator | None = None) -> dict[Seq, np.ndarray]:
         """Every intermediate sequence's values (for debugging and teaching)."""
         batch, single = as_batch(canvas, self.max_length)
