@@ -4,17 +4,20 @@ MDM (context grows with T) and the Theorem-4 AP-MDM (canvas stays O(S + P)).
 ``python -m experiments.space_time_separation [--quick] [--out-json F] [--out-png F]``
 
 For every long-running example (binary counter, iterated squaring, a long sequential loop,
-backtracking #SAT) over a sweep of n it runs the PRAM machine (T, memory cells S, processors P)
-and the AP-MDM (peak canvas, decoding steps), and computes the Theorem-1 MDM's context from that
-construction's own layout (``constructions.pram_mdm.make_layout``; the context is fixed from the
-declared T(n) before decoding, so it is computed, not decoded -- decoding it would take T(n)
-steps over a canvas of that size). Prints a Markdown table, writes docs/results/separation.json
-and docs/separation.png. Deterministic (fixed seeds).
+backtracking #SAT, quantified Boolean formulas by backtracking) over a sweep of n it runs the
+PRAM machine (T, memory cells S, processors P) and the AP-MDM (peak canvas, decoding steps),
+and computes the Theorem-1 MDM's context from that construction's own layout
+(``constructions.pram_mdm.make_layout``; the context is fixed from the declared T(n) before
+decoding, so it is computed, not decoded -- decoding it would take T(n) steps over a canvas of
+that size). Prints a Markdown table, writes docs/results/separation.json and
+docs/separation.png. Deterministic (fixed seeds).
 """
 
 from __future__ import annotations
 
 import json
+import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -51,6 +54,11 @@ def _sat(n: int, rng: np.random.Generator) -> Inputs:
     return {"X": lits[0].tolist(), "Y": lits[1].tolist(), "Z": lits[2].tolist()}, {"n": n}
 
 
+def _qbf(n: int, rng: np.random.Generator) -> Inputs:
+    sat, params = _sat(n, rng)
+    return {"Q": [int(v) for v in rng.integers(0, 2, size=n)], **sat}, params
+
+
 SWEEPS: dict[str, tuple[Callable[[int, np.random.Generator], Inputs], tuple[int, ...],
                         tuple[int, ...]]] = {
     # name: (inputs, full sweep, --quick sweep)
@@ -58,6 +66,7 @@ SWEEPS: dict[str, tuple[Callable[[int, np.random.Generator], Inputs], tuple[int,
     "iterated_squaring": (_squaring, (1, 2, 3, 4, 6, 8), (1, 2, 3, 4)),
     "long_loop": (_loop, (2, 4, 6, 8, 12, 16), (2, 4, 6)),
     "sat_backtrack": (_sat, (1, 2, 3, 4), (1, 2)),
+    "qbf": (_qbf, (1, 2, 3, 4), (1, 2)),
 }
 
 
@@ -81,6 +90,18 @@ def measure(name: str, n: int) -> dict[str, object]:
             "apmdm_initial_canvas": r.initial_context_length,
             "apmdm_decoding_steps": r.decoding_steps, "apmdm_depth": r.depth,
             "apmdm_seconds": round(seconds, 3), "output": m.output}
+
+
+def provenance() -> dict[str, object]:
+    """Code version and library versions for the result file (inputs are seeded 1000 + n)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=20, check=True,
+                                cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"git_commit": commit, "python": platform.python_version(),
+            "numpy": np.__version__, "input_seeds": "numpy default_rng(1000 + n)"}
 
 
 def markdown(rows: list[dict[str, object]]) -> str:
@@ -167,7 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out_json.parent.mkdir(parents=True, exist_ok=True)
     command = "python -m experiments.space_time_separation" + (" --quick" if args.quick else "")
     out_json.write_text(json.dumps({"command": command, "seconds": round(
-        time.perf_counter() - t0, 1), "rows": rows}, indent=1) + "\n")
+        time.perf_counter() - t0, 1), "provenance": provenance(), "rows": rows},
+        indent=1) + "\n")
     plot(rows, out_png)
     print(f"\nwrote {out_json} and {out_png}", file=sys.stderr)
     return 0

@@ -43,7 +43,8 @@ DEFAULT_SIZES = {"prefix_sum": _POW2_SWEEP, "sum": _POW2_SWEEP, "broadcast_erew"
 SWEEP_MAX = {"prefix_sum": 256, "sum": 256, "broadcast_erew": 256, "or_crcw": 256,
              "list_ranking": 128, "dyck1": 128, "blelloch_scan": 128, "sort": 16,
              "max_crcw": 16, "matvec": 8, "connected_components": 4, "iterated_squaring": 4,
-             "long_loop": 8, "binary_counter": 4, "sat_backtrack": 0}
+             "long_loop": 8, "binary_counter": 4, "sat_backtrack": 0,
+             "qbf": 0}
 
 
 def _example_names() -> list[str]:

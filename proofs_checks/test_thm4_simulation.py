@@ -32,7 +32,7 @@ STEPS_PER_PRAM_STEP = 2
 STEPS_EXTRA = 2
 
 #: Largest sizes the slow checks run the exponential-time / cubic-processor examples at.
-SLOW_CAP = {"binary_counter": 6, "sat_backtrack": 3, "connected_components": 6}
+SLOW_CAP = {"binary_counter": 6, "sat_backtrack": 3, "qbf": 3, "connected_components": 6}
 
 
 def canvas_bound(r: APMDMRun) -> int:

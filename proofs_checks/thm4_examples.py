@@ -24,10 +24,11 @@ LONG_RUNNING = {
     "iterated_squaring": (1, 2, 3, 4),
     "long_loop": (1, 2, 3),
     "sat_backtrack": (1,),
+    "qbf": (1,),
 }
 
 #: The size each example is checked at by default (small: every check runs the AP-MDM).
-DEFAULT_N = {"sat_backtrack": 1, "connected_components": 2, "binary_counter": 2,
+DEFAULT_N = {"sat_backtrack": 1, "qbf": 1, "connected_components": 2, "binary_counter": 2,
              "iterated_squaring": 2, "long_loop": 2, "dyck1": 3}
 
 

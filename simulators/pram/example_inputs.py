@@ -37,6 +37,11 @@ def _sat(n: int, rng: np.random.Generator) -> Inputs:
     return {"X": lits[0].tolist(), "Y": lits[1].tolist(), "Z": lits[2].tolist()}, {"n": n}
 
 
+def _qbf(n: int, rng: np.random.Generator) -> Inputs:
+    inputs, params = _sat(n, rng)  # the same 3-CNF matrix, plus a quantifier per variable
+    return {"Q": _ints(rng, n, 0, 1), **inputs}, params
+
+
 def _components(n: int, rng: np.random.Generator) -> Inputs:
     m = max(1, n)
     return {"U": _ints(rng, m, 0, n - 1), "V": _ints(rng, m, 0, n - 1)}, {"n": n}
@@ -56,6 +61,7 @@ EXAMPLE_INPUTS: dict[str, Callable[[int, np.random.Generator], Inputs]] = {
     "max_crcw": lambda n, rng: ({"A": _ints(rng, n)}, {}),
     "or_crcw": lambda n, rng: ({"X": _ints(rng, n, 0, 1)}, {}),
     "prefix_sum": lambda n, rng: ({"A": _ints(rng, n)}, {}),
+    "qbf": _qbf,
     "sat_backtrack": _sat,
     "sort": lambda n, rng: ({"A": _ints(rng, n)}, {}),
     "sum": lambda n, rng: ({"A": _ints(rng, n)}, {}),

@@ -22,7 +22,8 @@ from simulators.testing.pram_programs import PramCase, pram_cases
 
 #: Sizes per example: small enough for the reference's Python loop, large enough to branch.
 SIZES = {"binary_counter": (0, 1, 3), "iterated_squaring": (0, 1, 3), "long_loop": (0, 1, 4),
-         "sat_backtrack": (1, 2), "connected_components": (1, 4), "matvec": (0, 1, 3)}
+         "sat_backtrack": (1, 2), "qbf": (1, 2), "connected_components": (1, 4),
+         "matvec": (0, 1, 3)}
 DEFAULT_SIZES = (0, 1, 2, 5, 8)
 
 
