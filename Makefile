@@ -1,10 +1,13 @@
 # Two entry points for a fresh machine (see README "Quick start"):
-#   make demo   -- create/reuse .venv, install, run a PRAM example
-#   make test   -- create/reuse .venv, install with test extras, run the whole test suite
+#   make demo   -- create/reuse .venv, install the light path (numpy, lark, rich, sympy,
+#                  networkx: no torch, no matplotlib), run a PRAM example
+#   make test   -- create/reuse .venv, install everything (test, learn and plot extras), run
+#                  the whole test suite
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+LIGHT   = $(VENV)/.installed-light
 
 .PHONY: demo test test-slow lint bench mutation venv clean
 
@@ -13,12 +16,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# Pinned CPU build of torch (the unpinned package is a multi-GB CUDA build).
 	$(PY) -m pip install -q "torch==2.13.0"
-	$(PY) -m pip install -q -e ".[dev,learn]"
+	$(PY) -m pip install -q -e ".[dev,learn,plots]"
 	@touch $(STAMP)
+
+# The light path for students: the PRAM, the processes and every construction need only the
+# base dependencies; torch (learned experiments, weights backend) and matplotlib (plots) are
+# extras. A full install (STAMP) also satisfies the demo.
+$(LIGHT): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -f $(STAMP) -a $(STAMP) -nt pyproject.toml || { \
+	  $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e . ; }
+	@touch $(LIGHT)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(LIGHT)
 	$(PY) -m simulators.pram run examples/pram/prefix_sum.pram --input A=3,1,4,1,5
 
 test: $(STAMP)

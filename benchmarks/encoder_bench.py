@@ -1,4 +1,4 @@
-"""Encoder-program interpreter timings (issue 4 targets).
+"""Encoder-program interpreter timings against their targets.
 
 * "most recent write" (the PRAM memory read) at S = 10^6: one fast-path evaluation < 2 s;
 * every library program at S = 10^5: one fast-path evaluation < 1 s each;

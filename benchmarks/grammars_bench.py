@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python -m benchmarks.grammars_bench [--length 10000] [--repeat 3] [--seed 0]``
 Prints one row per operation: best and median wall time over ``--repeat`` runs.
-Target (issue 3): ``count`` for length 10,000 in under one second.
+Target: ``count`` for length 10,000 in under one second.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Theorem-1 MDM speed: ``prefix_sum.pram`` end to end (build + every decoding step) vs the PRAM
-machine on the same input, at n = 64, 256, 1024 (issue 5 target: n = 1024 under 60 s on one core).
+machine on the same input, at n = 64, 256, 1024 (target: n = 1024 under 60 s on one core).
 
 Run: ``.venv/bin/python -m benchmarks.pram_mdm_bench [--sizes 64,256,1024] [--seed 0]``.
 Prints one row per size: context S, decoding steps, PRAM steps, build / decode / total seconds,

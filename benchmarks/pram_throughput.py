@@ -1,4 +1,4 @@
-"""PRAM machine throughput (issue 2): the reference machine against hand-written numpy.
+"""PRAM machine throughput: the reference machine against hand-written numpy.
 
 Rows: ``prefix_sum`` at n = 2^12, 2^16, 2^20 and ``list_ranking`` at n = 2^16, run on the machine
 with conflict checking on (CREW: every step's write addresses are checked). Each is compared with

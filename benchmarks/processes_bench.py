@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python -m benchmarks.processes_bench [--n 1000000] [--repeat 5] [--seed 0]``
 Prints one table row per operation: best and median wall time over ``--repeat`` runs.
-Target (issue 3): g on 10^6 positions with random controls well under one second.
+Target: g on 10^6 positions with random controls well under one second.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Experiment 2: two-sided Dyck-2 generation -- Theorem 5's separation, measured (issue 7).
+"""Experiment 2: two-sided Dyck-2 generation -- Theorem 5's separation, measured
+(docs/learned.md §2).
 
 * ``construction`` -- the Theorem 5 AP-MDM (:mod:`constructions.dyck_apmdm`, unbounded mode:
   adaptive insert coin, every Dyck word is a possible output) run through the engine;

@@ -1,4 +1,5 @@
-"""Experiment 1: parity at any length -- what the paper's claim needs, measured (issue 7).
+"""Experiment 1: parity at any length -- what the paper's claim needs, measured
+(docs/learned.md §1).
 
 Rows of ``docs/results/parity.json`` (one per model, training seed and test length; ``summary``
 aggregates the seeds: mean, min, max):

@@ -1,4 +1,4 @@
-"""Experiment 3: PRAM by MDM -- Theorem 1's construction versus learned MDMs (issue 7).
+"""Experiment 3: PRAM by MDM -- Theorem 1's construction versus learned MDMs (docs/learned.md §3).
 
 For ``prefix_sum`` and ``sum`` (examples/pram/) over a sweep of n:
 

@@ -1,5 +1,5 @@
-"""Theorem 5 (PAPER.md §2): for k >= 2 a stochastic AP-MDM exists whose set of possible outputs is
-exactly two-sided Dyck-k. Checked on the construction of ``constructions/dyck_apmdm``:
+"""Theorem 5 (docs/paper.md §2): for k >= 2 a stochastic AP-MDM exists whose set of possible
+outputs is exactly two-sided Dyck-k. Checked on the construction of ``constructions/dyck_apmdm``:
 
 * soundness -- every sampled output reduces to the empty word (k = 2..4; short and long runs);
 * completeness -- the exhaustively explored support up to length L is *exactly* the grammar's
@@ -37,7 +37,7 @@ def _sample_and_check(model: DyckAPMDM, num: int, seed: int) -> tuple[int, int]:
 @pytest.mark.parametrize("k", [2, 3, 4])
 def test_soundness_every_sample_reduces_to_empty(k: int, two_sided: bool) -> None:
     short = DyckAPMDM(k, two_sided, target_length=16, insert_prob=0.6)
-    # 400 per (k, variant): thousands of samples in the default run (issue 6), ~2 s each case
+    # 400 per (k, variant): thousands of samples in the default run, ~2 s each case
     num_short, _ = _sample_and_check(short, 400, seed=100 + k)
     long = DyckAPMDM(k, two_sided, target_length=1500, insert_prob=0.9)
     num_long, longest = _sample_and_check(long, 3, seed=200 + k)

@@ -2,7 +2,7 @@
 
 Every position reads its own token, its two neighbours (two attention heads) and one global bit
 "is the canvas clean (no ``[M]``, no ``[P]``)?" (one head, max over all positions), and the canvas
-length. The rules (PAPER.md §1 semantics of ``g``; ``docs/theorem5.md`` walks through them):
+length. The rules (docs/paper.md §1.4 for ``g``; ``docs/theorem5.md`` walks through them):
 
 =====================================  =====================================================
 position                                decision

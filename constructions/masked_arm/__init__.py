@@ -1,9 +1,10 @@
 """Theorem 3: any one-token-per-step MDM policy, re-run as a Masked-ARM (leftmost-1 order).
 
-PAPER.md §2: with tokens-per-step and the architecture held fixed, any-order generation adds no
-power. :func:`build_masked_arm` turns an MDM encoder program into a Masked-ARM encoder program
-(constant extra depth) whose canvas logs the MDM's decisions as position-tagged tokens and
-rebuilds the MDM canvas by attention at every step; :func:`simulate` runs both and compares.
+docs/paper.md §2, Theorem 3: with tokens-per-step and the architecture held fixed, any-order
+generation adds no power. :func:`build_masked_arm` turns an MDM encoder program into a Masked-ARM
+encoder program (constant extra depth) whose canvas logs the MDM's decisions as position-tagged
+tokens and rebuilds the MDM canvas by attention at every step; :func:`simulate` runs both and
+compares.
 See ``docs/theorem3.md``; demo: ``python -m constructions.masked_arm demo``.
 
 * ``layout.py``           -- canvas regions, tagged token ids, decoding results

@@ -1,6 +1,6 @@
 """The Masked-ARM canvas of the Theorem 3 wrapper: regions, position-tagged tokens, read-out.
 
-Theorem 3 (PAPER.md §2) says any-order generation adds no power once tokens-per-step and the
+Theorem 3 (docs/paper.md §2) says any-order generation adds no power once tokens-per-step and the
 architecture are fixed. Our construction (docs/theorem3.md) lays the Masked-ARM canvas out as
 
     [ original region: the MDM's initial canvas x0, S cells ]

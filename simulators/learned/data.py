@@ -10,7 +10,7 @@ A dataset is a set of *rows*, one per canvas the network sees, padded to a commo
 Process supervision (what the paper trains on) takes every step of a construction's trace; the
 **halting** transition is included explicitly: a finished canvas must map to "change nothing",
 because otherwise the learned process has never seen where to stop (a known problem of the
-public release, PAPER.md section 3). Every dataset records the seed that drew it and a sha256
+public release, docs/paper.md §3.1). Every dataset records the seed that drew it and a sha256
 content hash of its arrays, so a reported number names exactly the data it came from.
 """
 
@@ -139,7 +139,7 @@ def apmdm_rows(traces: Iterable, *, mask_id: int, include_fixed_points: bool = T
     """Process supervision from AP-MDM traces: one row per step, plus the halting fixed point.
 
     The token target counts only where it is used by ``g``: at a mask that is neither remasked
-    nor deleted (PAPER.md section 1, Algorithm 1, rule 2).
+    nor deleted (docs/paper.md §1.4, Algorithm 1, rule 2).
     """
     rows: list[Rows] = []
     for tr in traces:

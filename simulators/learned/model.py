@@ -1,9 +1,9 @@
 """The encoder transformer used for every learned policy in the project.
 
-One network, three uses (issue 7):
+One network, three uses (docs/learned.md):
 
 * **AP-MDM** -- bidirectional attention; a token head gives ``y`` and three control heads give
-  ``remask / insert / delete`` as ``sigmoid(logit) > 0.5`` (PAPER.md section 1, tau = 0.5);
+  ``remask / insert / delete`` as ``sigmoid(logit) > 0.5`` (docs/paper.md §1.4, tau = 0.5);
 * **MDM** -- the same network, token head only, masks filled by confidence;
 * **ARM** -- ``attention="causal"``; the token head at the last position is the next token.
 

@@ -3,11 +3,11 @@
 The wrappers are the *only* bridge between a network and a process: inference goes through the
 same engines and the same ``g`` (``simulators.processes.apmdm_transition``) as the
 constructions, so a learned policy can never use a different transition than the one its data
-came from (a known problem of the public release, PAPER.md section 3).
+came from (a known problem of the public release, docs/paper.md §3.1).
 
 Each wrapper also offers ``decide_batch(canvases, rng)`` -- one forward pass for many canvases --
 used by the lock-step runners in :mod:`simulators.learned.batched`. By default decisions are
-greedy (argmax token, ``sigmoid(logit) > 0.5`` per bit, PAPER.md section 1) and do not consume
+greedy (argmax token, ``sigmoid(logit) > 0.5`` per bit, docs/paper.md §1.4) and do not consume
 ``rng``. With ``sample=True`` (a *stochastic* AP-MDM / ARM, e.g. the Theorem 5 generator) tokens
 are drawn from the softmax and each bit from Bernoulli(sigmoid(logit)), using the engine's ``rng``
 only -- never global random state.
@@ -141,7 +141,7 @@ class LearnedAPMDMPolicy(_Wrapper):
 class LearnedMDMPolicy(_Wrapper):
     """A network as an MDM policy: tokens = argmax, confidence = max probability; ``fill`` is the
     learned "fill now" bit (control channel 0) when ``learned_fill``, and falls back to the single
-    most confident mask so every step fills at least one (an MDM must, PAPER.md section 1)."""
+    most confident mask so every step fills at least one (an MDM must, docs/paper.md §1.2)."""
 
     def __init__(self, model: PolicyTransformer, vocab: BaseVocab, device: str = "cpu", *,
                  learned_fill: bool = False) -> None:

@@ -1,6 +1,6 @@
 """Position schemes for an encoder whose canvas length changes every step.
 
-An AP-MDM re-indexes positions after every insert/delete (PAPER.md section 1), so position
+An AP-MDM re-indexes positions after every insert/delete (docs/paper.md §1.4), so position
 information is *recomputed from scratch* on each forward pass from the current canvas length --
 nothing is cached between steps. The schemes differ in what they expose:
 

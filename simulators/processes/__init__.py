@@ -1,6 +1,6 @@
 """The generation processes of the paper: ARM, MDM, Masked-ARM and AP-MDM.
 
-One short file per piece (PAPER.md §1, DESIGN.md "core interfaces", docs/interfaces.md):
+One short file per piece (docs/paper.md §1, docs/interfaces.md):
 
 * ``vocab.py``       -- :class:`Vocab`, :class:`IntVocab` (ids <-> names, mask, BOS/EOS)
 * ``transition.py``  -- :func:`apmdm_transition`, Algorithm 1's ``g`` (the only implementation)

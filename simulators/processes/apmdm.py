@@ -1,7 +1,8 @@
 """The any-process MDM (AP-MDM): the policy proposes ``y`` and the control bits
 ``(remask, insert, delete)`` for every position; Algorithm 1's ``g`` builds the next canvas.
 
-PAPER.md §1 leaves stopping open; this engine offers all three options as explicit arguments:
+docs/paper.md §1.5: the paper leaves stopping open; this engine offers all three options as
+explicit arguments:
 a fixed point (``g(x) == x``), an end token (the vocabulary's EOS anywhere on the canvas), and a
 step limit -- plus a length limit, checked *before* the next canvas is allocated (``g``'s output
 length is known from the control bits alone), so geometric growth cannot exhaust memory.

@@ -1,6 +1,6 @@
 """The autoregressive process (ARM): one token appended at the right end per step.
 
-PAPER.md §1: steps = output length. The run stops when the policy appends the end token (the
+docs/paper.md §1.1: steps = output length. The run stops when the policy appends the end token (the
 vocabulary's EOS) or when the canvas has reached ``max_length``.
 """
 

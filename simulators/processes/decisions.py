@@ -1,4 +1,4 @@
-"""What policies return: one decision per decoding step (DESIGN.md, "Policy").
+"""What policies return: one decision per decoding step (docs/processes.md, docs/interfaces.md).
 
 * ARM policies return a plain ``int`` (the next token id).
 * MDM policies return :class:`MDMDecision`.

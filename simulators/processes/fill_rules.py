@@ -1,4 +1,4 @@
-"""Which masked positions an MDM step fills (DESIGN.md: policy-chosen, top-k confidence,
+"""Which masked positions an MDM step fills (docs/paper.md §1.2: policy-chosen, top-k confidence,
 confidence threshold, random-k, leftmost-k; leftmost-1 is the Masked-ARM of Theorem 3).
 
 A rule maps ``(decision, is_mask, rng)`` to a bool array of positions to fill. Every rule returns

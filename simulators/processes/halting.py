@@ -1,5 +1,5 @@
-"""Why a run stopped. Every trace records exactly one reason (PAPER.md: "a recorded reason why
-every run stopped")."""
+"""Why a run stopped. Every trace records exactly one reason (docs/paper.md §1.5: "a recorded
+reason why every run stopped")."""
 
 from __future__ import annotations
 

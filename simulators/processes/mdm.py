@@ -1,7 +1,7 @@
 """The masked-diffusion process (MDM) and its left-to-right special case, the Masked-ARM.
 
-PAPER.md §1: a fixed-length canvas (the input padded with masks to the context length S); each
-step fills a non-empty set of masked positions, and a filled token is never changed again
+docs/paper.md §1.2: a fixed-length canvas (the input padded with masks to the context length
+S); each step fills a non-empty set of masked positions, and a filled token is never changed again
 (irreversibility). The engine *enforces* both: a decision whose fill set is empty, touches a
 non-mask, or writes the mask / a non-token is an ``INVALID`` halt. Hence every run halts within
 S steps (Theorem 2), which is why ``max_steps`` defaults to the canvas length.

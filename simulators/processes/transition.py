@@ -1,6 +1,6 @@
 """Algorithm 1's transition ``g`` -- the ONLY implementation of ``g`` in the project.
 
-PAPER.md §1: scanning positions in order and building ``z``,
+docs/paper.md §1.4: scanning positions in order and building ``z``,
 
 1. if ``delete_i`` and ``x_i == M``: nothing is appended for position ``i`` (no insert either);
 2. else append ``M`` if ``remask_i``; otherwise ``y_i`` if ``x_i == M``; otherwise ``x_i``;

@@ -1,7 +1,7 @@
 """Vocabularies: token ids <-> readable names, the mask token, optional BOS/EOS.
 
 A canvas is a 1-D ``numpy.int64`` array of token ids; turning one into text for a person is the
-vocabulary's job (DESIGN.md, "Vocab / canvas"). Two kinds exist:
+vocabulary's job (docs/processes.md). Two kinds exist:
 
 * :class:`Vocab` -- an explicit list of names, ids ``0..len-1``.
 * :class:`IntVocab` -- the id of a value *is* the integer value for ``lo..hi``; special tokens

@@ -1,4 +1,4 @@
-"""Membership, counts and enumeration against brute force over all words (issue 3).
+"""Membership, counts and enumeration against brute force over all words.
 
 The oracles (``oracles.py``) share no code with the library: two-sided membership is decided by a
 faithful matrix representation of the free group, one-sided by a batched stack machine.

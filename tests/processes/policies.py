@@ -33,7 +33,7 @@ def random_apmdm(p_remask: float = 0.2, p_insert: float = 0.2, p_delete: float =
 
 
 def parity_policy(canvas: np.ndarray, rng: np.random.Generator) -> APMDMDecision:
-    """Parity of the bits after [BOS] by local edits (PAPER.md §3's parity task, hand-written):
+    """Parity of the bits after [BOS] by local edits (docs/paper.md §3.2's parity task, by hand):
     delete masks; else on the first two bits: 00/11 -> remask both, 01/10 -> remask the 0;
     a lone 0 is remasked.
     Bits are tokens a (=0) and b (=1). Ends at a fixed point: [BOS] or [BOS] b."""

@@ -1,4 +1,4 @@
-"""A plain-Python ``g`` written straight from PAPER.md §1 (Algorithm 1), for comparison only.
+"""A plain-Python ``g`` written straight from docs/paper.md §1.4 (Algorithm 1), for comparison only.
 
 Deliberately a loop over positions, sharing no code with simulators.processes.transition.
 """
