@@ -22,6 +22,7 @@ from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
 from simulators.pram import load_program
 from simulators.pram.inputs import add_input_arguments, inputs_from_args
+from simulators.processes.html import program_explainer
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -75,11 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert report.trace is not None
         sys.stdout.write(render_run(namer, report.trace.canvases, max_rows=args.max_rows,
                                     width=args.width))
-    views = None
+    views = explain = None
     if args.html and report.trace is not None:
         views = [thm.decode_state(cv) if thm.pram_step_after(d) is not None else None
                  for d, cv in enumerate(report.trace.canvases)]
-    emit_report(args, report, text=lambda r: _text(prog.name, prog.model.value, r), views=views)
+        # the viewer's "why this token": the step network on each step's canvas
+        explain = program_explainer(thm.program, report.trace)
+    emit_report(args, report, text=lambda r: _text(prog.name, prog.model.value, r), views=views,
+                explain=explain)
     return 0
 
 
