@@ -157,7 +157,8 @@ class _FaultCheckingPolicy(APMDMProgramPolicy):
 
 def _fault_error(c: Construction, canvas: np.ndarray, fault: np.ndarray,
                  step: int) -> RuntimeFault:
-    return fault_error(c.program, c.layout, canvas, fault, step, c.step.word_lo, c.step.word_hi)
+    return fault_error(c.program, c.layout, canvas, fault, step, c.step.word_lo, c.step.word_hi,
+                       c.binding.base, c.binding.size)
 
 
 class _WeightsFaultCheckingPolicy(_FaultCheckingPolicy):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from constructions.pram_fault_record import fault_from_state
 from constructions.pram_mdm.layout import (
     F_MODE,
     FAULT_BASE,
@@ -21,6 +22,7 @@ from constructions.pram_mdm.layout import (
     FAULT_MAX,
     MODE_HALTED,
     MODE_IDLE,
+    MODE_RUN,
     Layout,
 )
 from simulators.errors import (
@@ -28,7 +30,6 @@ from simulators.errors import (
     FaultKind,
     FaultRecord,
     InternalError,
-    MemoryConflict,
     RuntimeFault,
     SourceLocation,
 )
@@ -92,42 +93,25 @@ def decode_outputs(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> di
 
 
 def fault_error(prog: CompiledProgram, lay: Layout, canvas: np.ndarray) -> RuntimeFault:
-    """The simulated fault as the machine reports it: a :class:`FaultRecord` for the lowest
-    processor that faulted in the block (docs/pram-isa.md, "Faults"), its kind from the mode
-    code, its instruction and address from the block before (the state the step started from)."""
+    """The simulated fault as the machine reports it (docs/pram-isa.md, "Faults"): the kinds
+    come from the faulting block's fault modes, pcs and registers from the block before it
+    (the state the step started from); :func:`constructions.pram_fault_record.fault_from_state`
+    builds the record."""
     t = end_block(lay, canvas)
     if t is None:
         raise InternalError("the Theorem-1 MDM stopped without a halt or fault record")
     blk = decode_block(lay, canvas, t)
     codes = blk.mode - FAULT_BASE
-    own = np.flatnonzero(np.isin(codes, list(FAULT_KINDS)))
-    if own.size == 0:
-        raise InternalError(f"block {t} of the Theorem-1 canvas ends the run with mode "
-                            f"{int(blk.mode[0])} but no processor's record names a fault")
-    kind = FAULT_KINDS[int(codes[own[0]])]
-    who = tuple(int(p) for p in own if int(codes[p]) == int(kind))
+    kinds = {int(p): FAULT_KINDS[int(codes[p])]
+             for p in np.flatnonzero(np.isin(codes, list(FAULT_KINDS)))}
     if t > 1:
         prev = decode_block(lay, canvas, t - 1)
-        pc, regs = int(prev.pc[who[0]]), prev.regs[who[0]]
-    else:  # the initial state: every register 0, pc 0
-        pc, regs = 0, np.zeros(lay.R, dtype=np.int64)
-    ins = prog.instructions[pc] if 0 <= pc < len(prog.instructions) else None
-    address = None
-    if ins is not None and ins.array is not None and ins.a is not None and (
-            kind in (FaultKind.WRITE_CONFLICT, FaultKind.READ_CONFLICT)
-            or (kind is FaultKind.OVERFLOW and ins.op == "STORE")):
-        address = f"{ins.array}[{int(regs[ins.a])}]"
-    what = "?" if ins is None else (ins.op if ins.fn is None else f"{ins.op} {ins.fn}")
-    line = ins.line if ins is not None and ins.line else None
-    detail = f"{what} (pc {pc})"
-    if kind is FaultKind.OVERFLOW:  # the word, narrowed to what a token can hold
-        detail += (f": the value leaves {lay.word_lo}..{lay.word_hi} (the {prog.word_bits}-bit "
-                   f"word within the construction's token range)")
-    record = FaultRecord(kind, t, who, address, line, detail)
-    loc = SourceLocation(prog.file, line, None, prog.source_line(line) if line else None)
-    cls: type[RuntimeFault] = RuntimeFault
-    if kind is FaultKind.PROCESSORS:
-        cls = BoundExceeded
-    elif kind in (FaultKind.WRITE_CONFLICT, FaultKind.READ_CONFLICT):
-        cls = MemoryConflict
-    return cls.from_record(record, loc, by="simulated by the Theorem-1 MDM")
+        pc, regs, mode = prev.pc, prev.regs, prev.mode
+    else:  # the initial state: processor 0 RUN at pc 0, every register 0
+        pc, regs = np.zeros(lay.P, dtype=np.int64), np.zeros((lay.P, lay.R), dtype=np.int64)
+        mode = np.full(lay.P, MODE_IDLE, dtype=np.int64)
+        mode[0] = MODE_RUN
+    base = {name: b for name, b, _ in lay.arrays}
+    size = {name: n for name, _, n in lay.arrays}
+    return fault_from_state(prog, base, size, t, kinds, pc, regs, mode == MODE_RUN,
+                            (lay.word_lo, lay.word_hi), by="simulated by the Theorem-1 MDM")

@@ -87,6 +87,8 @@ class Layout:
     value_hi: int
     word_lo: int
     word_hi: int
+    #: Every array of the binding as (name, base, size): what a fault record names cells with.
+    arrays: tuple[tuple[str, int, int], ...] = ()
 
     # -------------------------------------------------------------- derived sizes
     @property
@@ -229,4 +231,5 @@ def make_layout(prog: CompiledProgram, base: dict[str, int], size: dict[str, int
     word_lo, word_hi = max(value_lo, -(2 ** (w - 1))), min(value_hi, 2 ** (w - 1) - 1)
     return Layout(n_in=n_in, inputs=inputs, P=processors, T=time, R=prog.n_registers,
                   n_out=n_out, outputs=outputs, memory_size=memory_size, value_lo=value_lo,
-                  value_hi=value_hi, word_lo=word_lo, word_hi=word_hi)
+                  value_hi=value_hi, word_lo=word_lo, word_hi=word_hi,
+                  arrays=tuple((a.name, base[a.name], size[a.name]) for a in prog.arrays))

@@ -441,9 +441,13 @@ class _Machine:
                                dtype=np.int64) if cvals.dtype == object \
                     else np.flatnonzero((cvals < lo) | (cvals > hi))
                 if len(bad):
-                    a = int(cells[bad[0]])
-                    # Every writer of an overflowing cell is involved (lowest first).
-                    who = pids[np.isin(addr, cells[bad])].tolist() if pids is not None else []
+                    # The cell of the lowest writer of any overflowing cell; all its writers.
+                    if pids is not None:
+                        writers = np.flatnonzero(np.isin(addr, cells[bad]))
+                        a = int(addr[writers[np.argmin(pids[writers])]])
+                        who = pids[addr == a].tolist()
+                    else:  # pragma: no cover - one writer per cell cannot combine past the word
+                        a, who = int(cells[bad[0]]), []
                     raise self.fault(writes[0][3], FaultKind.OVERFLOW,
                                      f"the combined ({self.model.value}) write overflows the "
                                      f"{self.word}-bit word", who, self.where(a))
@@ -467,9 +471,7 @@ class _Machine:
         msg = (f"{what} {self.where(c.address)} by processors {list(c.pids)}{vals} "
                f"is forbidden under {self.model.value}")
         kind = FaultKind.READ_CONFLICT if c.kind == "read" else FaultKind.WRITE_CONFLICT
-        # The record's processors: the lowest involved anywhere first, then this address's.
-        pids = (c.lowest, *(p for p in c.pids if p != c.lowest))
-        return self.fault(ins, kind, msg, pids, self.where(c.address),  # type: ignore[return-value]
+        return self.fault(ins, kind, msg, c.pids, self.where(c.address),  # type: ignore[return-value]
                           MemoryConflict)
 
 

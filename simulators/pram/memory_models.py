@@ -15,11 +15,11 @@ from simulators.pram.isa import MemoryModel
 
 @dataclass(frozen=True)
 class Conflict:
-    """A forbidden concurrent access: the lowest such address and its processor ids.
+    """A forbidden concurrent access: the cell and every processor accessing it.
 
-    ``lowest`` is the lowest processor id in *any* forbidden access of this kind in the step:
-    when one step has several faults, the one of the lowest processor id is reported
-    (docs/pram-isa.md, "Faults").
+    The cell is the one accessed by ``lowest``, the lowest processor id in *any* forbidden
+    access of this kind in the step: when one step has several faults, the one of the lowest
+    processor id is reported (docs/pram-isa.md, "Faults").
     """
 
     kind: str  # "read" | "write"
@@ -34,7 +34,8 @@ def _distinct_fast(addr: np.ndarray) -> bool:
 
 
 def first_duplicate(pids: np.ndarray, addr: np.ndarray, kind: str) -> Conflict | None:
-    """The lowest address accessed by two or more processors, or None if all are distinct."""
+    """The conflict of the lowest processor accessing a cell that another processor accesses
+    too (None if all addresses are distinct)."""
     if _distinct_fast(addr):
         return None
     order = np.argsort(addr, kind="stable")
@@ -42,10 +43,11 @@ def first_duplicate(pids: np.ndarray, addr: np.ndarray, kind: str) -> Conflict |
     dup = sa[1:] == sa[:-1]
     if not dup.any():
         return None
-    a = int(sa[1:][dup][0])
+    involved = np.flatnonzero(np.isin(addr, sa[1:][dup]))
+    first = involved[np.argmin(pids[involved])]
+    a = int(addr[first])
     who = np.sort(pids[addr == a])
-    involved = np.isin(addr, sa[1:][dup])
-    return Conflict(kind, a, tuple(int(p) for p in who[:16]), lowest=int(pids[involved].min()))
+    return Conflict(kind, a, tuple(int(p) for p in who[:16]), lowest=int(pids[first]))
 
 
 def resolve_writes(
@@ -68,13 +70,13 @@ def resolve_writes(
     if model is MemoryModel.CRCW_COMMON:
         same = np.r_[True, (sv[1:] == sv[:-1]) | (sa[1:] != sa[:-1])]
         if not same.all():
-            i = int(np.flatnonzero(~same)[0])
-            a = int(sa[i])
+            involved = np.flatnonzero(np.isin(sa, sa[~same]))
+            first = involved[np.argmin(sp[involved])]
+            a = int(sa[first])
             sel = sa == a
-            involved = np.isin(sa, sa[~same])
             return addr, vals, Conflict("write", a, tuple(int(p) for p in sp[sel][:16]),
                                         tuple(int(v) for v in sv[sel][:16]),
-                                        lowest=int(sp[involved].min()))
+                                        lowest=int(sp[first]))
         return cells, sv[starts], None
     if model is MemoryModel.CRCW_PRIORITY:
         return cells, sv[starts], None  # lowest pid first in each run

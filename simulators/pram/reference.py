@@ -19,7 +19,7 @@ The order of one step, as the contract states it:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -79,10 +79,12 @@ class ReferenceResult:
 class _Fault(Exception):
     """A fault found during a step (collected, then the lowest processor's is raised)."""
 
-    def __init__(self, record: FaultRecord, cls: type[RuntimeFault] = RuntimeFault) -> None:
+    def __init__(self, record: FaultRecord, cls: type[RuntimeFault] = RuntimeFault,
+                 pc: int | None = None) -> None:
         super().__init__(record.message)
         self.record = record
         self.cls = cls
+        self.pc = pc  # the instruction that faulted (None: a memory-model fault)
 
 
 class _Reference:
@@ -128,7 +130,16 @@ class _Reference:
         """Processor ``pid`` executes the instruction at its pc (it is RUN, or a WAIT
         processor 0 re-executing its JOIN)."""
         p = self.procs[pid]
-        ins = self.prog.instructions[p.pc]
+        try:
+            self.execute_instruction(pid, self.prog.instructions[p.pc], waiting_at_start,
+                                     reads, writes)
+        except _Fault as f:
+            f.pc = p.pc  # an instruction fault (the pc is left unchanged)
+            raise
+
+    def execute_instruction(self, pid: int, ins: Instruction, waiting_at_start: int,
+                            reads: list, writes: list) -> None:
+        p = self.procs[pid]
         r = p.regs
         next_pc = p.pc + 1
         try:
@@ -165,7 +176,7 @@ class _Reference:
             reason = (f"overflow of the {self.prog.word_bits}-bit word"
                       if f.kind is FaultKind.OVERFLOW else f.reason)
             raise _Fault(self.record(f.kind, [pid], ins, f"{reason} in {what} (pc {p.pc})"),
-                         ) from None
+                         pc=p.pc) from None
         p.pc = next_pc
 
     def fork(self, ins: Instruction, next_pc: int) -> int:
@@ -218,9 +229,9 @@ class _Reference:
                 bad.append(addr)
         if not bad:
             return None
-        first = bad[0]
+        # The cell of the lowest processor in any forbidden access; all of that cell's accessors.
+        first = min(bad, key=lambda addr: min(pid for pid, _ in by_addr[addr]))
         pids = sorted(pid for pid, _ in by_addr[first])
-        involved = sorted({pid for addr in bad for pid, _ in by_addr[addr]})
         values = sorted(by_addr[first])
         vals = (f" with values {[v for _, v in values]}"
                 if model is MemoryModel.CRCW_COMMON else "")
@@ -229,7 +240,7 @@ class _Reference:
         ins = next(a[-1] for a in sorted(accesses) if a[0] == pids[0])
         msg = (f"{what} {self.address_name(first)} by processors {pids}{vals} is forbidden "
                f"under {model.value}")
-        rec = self.record(fkind, involved, ins, msg, first)
+        rec = self.record(fkind, pids, ins, msg, first)
         return _Fault(rec, MemoryConflict)
 
     def combine(self, writers: list[tuple[int, int]]) -> int:
@@ -251,13 +262,14 @@ class _Reference:
         for pid, addr, value, _ in writes:
             cells.setdefault(addr, []).append((pid, value))
         new = {addr: self.combine(w) for addr, w in cells.items()}
-        over = sorted(a for a, v in new.items() if not self.lo <= v <= self.hi)
-        if over:
-            involved = sorted(pid for a in over for pid, _ in cells[a])
-            ins = next(w[-1] for w in writes if w[0] == involved[0])
+        over = [a for a, v in new.items() if not self.lo <= v <= self.hi]
+        if over:  # the cell of the lowest writer of any overflowing cell; all its writers
+            cell = min(over, key=lambda a: min(pid for pid, _ in cells[a]))
+            writers = sorted(pid for pid, _ in cells[cell])
+            ins = next(w[-1] for w in writes if w[0] == writers[0])
             msg = (f"the combined ({self.prog.model.value}) write overflows the "
                    f"{self.prog.word_bits}-bit word")
-            return [_Fault(self.record(FaultKind.OVERFLOW, involved, ins, msg, over[0]))]
+            return [_Fault(self.record(FaultKind.OVERFLOW, writers, ins, msg, cell))]
         for addr, v in new.items():
             self.memory[addr] = v
             self.used.add(addr)
@@ -288,6 +300,10 @@ class _Reference:
         faults += conflicts or self.commit(writes)
         if faults:
             first = min(faults, key=lambda f: f.record.processors[0])
+            if first.pc is not None:  # every processor at that instruction with that kind
+                same = sorted(p for f in faults if f.pc == first.pc
+                              and f.record.kind is first.record.kind for p in f.record.processors)
+                first.record = replace(first.record, processors=tuple(same[:16]))
             ins_line = first.record.source_line
             src = self.prog.source_line(ins_line) if ins_line else None
             raise first.cls.from_record(first.record,

@@ -17,6 +17,7 @@ highest, the combined-write overflow check dropped) fails here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from simulators.cli_support import run_main
 from simulators.errors import FaultKind, ProjectError, RuntimeFault
 from simulators.pram import compile_source, run
 from simulators.pram.cli import main as pram_main
+from tests.pram.test_reference import MULTI_FAULT
+from tests.pram.test_reference import _src as reference_source
 
 MODELS = ("EREW", "CREW", "CRCW-common", "CRCW-arbitrary", "CRCW-priority", "CRCW-sum",
           "CRCW-min", "CRCW-max")
@@ -47,14 +50,14 @@ def _source(body: str, *, model: str = "EREW", word: int = 64, procs: str = "1",
 
 
 def _outcome(fn: Callable[[], Any]) -> tuple:
-    """("ok", output) or ("fault", kind, step, lowest processor) -- or the usage error."""
+    """("ok", output) or ("fault", kind, step, processors, address) -- or the usage error."""
     try:
         return ("ok", fn().output)
     except RuntimeFault as err:
         rec = err.record
         assert rec is not None, f"a fault without a record: {err}"
         assert err.exit_code == 3 and "internal error" not in str(err)
-        return ("fault", rec.kind, rec.step, rec.processors[:1])
+        return ("fault", rec.kind, rec.step, rec.processors, rec.address)
     except ProjectError as err:
         return ("error", type(err).__name__, err.exit_code)
 
@@ -79,11 +82,13 @@ def test_unrepresentable_values_are_the_overflow_fault(body: str, values: list[i
     overflow, exactly as the machine does at the construction's own word."""
     prog = compile_source(_source(body), "t.pram")
     assert run(prog, {"A": values}).output["B"] == [value]
-    for word, construct in ((THEOREM1_WORD, lambda p: run_built(build_pram_mdm(p, {"A": values}))),
-                            (THEOREM4_WORD, lambda p: apmdm_run(p, {"A": values}))):
+    constructions: tuple[tuple[int, Callable[[Any], Any]], ...] = (
+        (THEOREM1_WORD, lambda p: run_built(build_pram_mdm(p, {"A": values}))),
+        (THEOREM4_WORD, lambda p: apmdm_run(p, {"A": values})))
+    for word, construct in constructions:
         narrow = compile_source(_source(body, word=word), "t.pram")
-        machine = _outcome(lambda narrow=narrow: run(narrow, {"A": values}))
-        mine = _outcome(lambda construct=construct: construct(prog))
+        machine = _outcome(partial(run, narrow, {"A": values}))
+        mine = _outcome(partial(construct, prog))
         assert mine == machine, (word, mine, machine)
         lo, hi = -(2 ** (word - 1)), 2 ** (word - 1) - 1
         if not all(lo <= v <= hi for v in values):  # the input itself: a usage error, exit 2
@@ -132,7 +137,18 @@ def test_narrow_word_sum_overflow(values: list[int], fault: bool) -> None:
     assert thm1 == machine and thm4 == machine
     assert (machine[0] == "fault") == fault
     if fault:
-        assert machine[1] is FaultKind.OVERFLOW and machine[3] == (0,)
+        assert machine[1] is FaultKind.OVERFLOW and machine[3] == (0, 1)
+        assert machine[4] == "B[0]"
+
+
+@pytest.mark.parametrize("body,model,word,a,kind", MULTI_FAULT)
+def test_several_faults_in_one_step_report_the_same_record(body: str, model: str, word: int,
+                                                          a: list[int], kind: FaultKind) -> None:
+    """The lowest faulting processor decides (docs/pram-isa.md "Faults"), in all three."""
+    machine, thm1, thm4 = _three(reference_source(body, model, word), {"A": a})
+    assert machine[:2] == ("fault", kind)
+    assert thm1 == machine
+    assert thm4 == machine
 
 
 def test_one_cli_run_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
