@@ -330,9 +330,7 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
                                 * flops_per_token(spec.cfg, params, int(mean_len)))
         tested = {n: c for n, c in counts.items() if n <= spec.max_test_length}
         if spec.kind == "apmdm" and receptive_field(spec.cfg) is not None:
-            rf = receptive_field(spec.cfg)
-            table = len(PARITY_VOCAB) ** (2 * rf[0] + 1) if rf else 0  # probes built per seed
-            work = sum(c * n * parity_steps_bound(n) for n, c in tested.items()) + 100 * table
+            work = sum(c * n * parity_steps_bound(n) for n, c in tested.items())
             plan[f"eval:{tag}"] = ("eval-table", scale.seeds * float(work))
         elif spec.kind == "apmdm":
             plan[f"eval:{tag}"] = ("eval-network", scale.seeds * float(sum(

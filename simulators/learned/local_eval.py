@@ -5,11 +5,11 @@ information is ``clipped`` (``min(index, clip)``) and/or ``relative`` (offset bi
 at position ``i`` is a function of the tokens ``x[i-R .. i+R]`` alone (``R = n_layers * w``),
 as long as that window lies inside the canvas and ``i - R >= clip``: every such position sees
 the same position embedding and the same relative biases. So the network's decision at every
-"far" position is a lookup in a table over the ``V^(2R+1)`` possible windows, computed once
-by running the *same network* on each window. Positions near the front (where the clipped
-index still varies) and near the end (where the window meets the canvas edge) are evaluated by
-running the network on a short prefix and a short suffix that contain their whole receptive
-field.
+"far" position is a lookup in a table over the ``V^(2R+1)`` possible windows, each entry
+computed by running the *same network* on that window the first time it occurs. Positions near
+the front (where the clipped index still varies) and near the end (where the window meets the
+canvas edge) are evaluated by running the network on a short prefix and a short suffix that
+contain their whole receptive field.
 
 This is the same function, memoised -- not an approximation -- and a test checks that its
 decisions equal the plain forward pass on random canvases. It turns evaluating a learned parity
@@ -53,24 +53,39 @@ class LocalTableAPMDMPolicy:
         width = 2 * self.radius + 1
         if self.base**width > MAX_TABLE:
             raise UsageError(f"lookup table of {self.base}^{width} windows exceeds {MAX_TABLE}")
-        windows = np.indices((self.base,) * width).reshape(width, -1).T[:, ::-1]
-        # Window code = sum_k window[k] * base**k, matching _codes below.
-        lead = np.zeros((len(windows), self.clip), dtype=np.int64)
-        probes = np.concatenate([lead, windows], axis=1)
-        outs = self.inner.forward_batch(list(probes))
-        centre = self.clip + self.radius
-        self.table_tok = np.array([o[0][centre] for o in outs], dtype=np.int64)
-        self.table_ctrl = np.stack([o[2][centre] for o in outs])
+        # Window code = sum_k window[k] * base**k (see _codes). The table is filled lazily: a
+        # window's entry is computed by the same network the first time a canvas contains it,
+        # so only windows that occur cost a forward pass (V^(2R+1) can be large; few occur).
+        size = self.base**width
+        self.table_tok = np.zeros(size, dtype=np.int64)
+        self.table_ctrl = np.zeros((size, 3), dtype=np.float32)
+        self.known = np.zeros(size, dtype=bool)
         # Optional record of every local view this policy is asked about (coverage.py): far
         # views as a bitmap over window codes (O(L) per canvas, like the lookup itself).
         self.views = views
-        self.far_seen = np.zeros(len(windows), dtype=bool) if views is not None else None
+        self.far_seen = np.zeros(size, dtype=bool) if views is not None else None
 
     def record(self) -> LocalViews | None:
         """The views met so far (far ones folded in), or None when not recording."""
         if self.views is not None and self.far_seen is not None:
             self.views.add_far(self.far_seen)
         return self.views
+
+    def _fill(self, codes: np.ndarray) -> None:
+        """Compute the table entries of the windows in ``codes`` not yet known (one batch)."""
+        new = np.unique(codes[~self.known[codes]])
+        if not len(new):
+            return
+        width = 2 * self.radius + 1
+        windows = (new[:, None] // self.base ** np.arange(width)[None, :]) % self.base
+        # Any tokens before the window put its centre beyond the clip ("far"); they are
+        # outside the receptive field, so zeros do.
+        probes = np.concatenate([np.zeros((len(new), self.clip), np.int64), windows], axis=1)
+        outs = self.inner.forward_batch(list(probes))
+        centre = self.clip + self.radius
+        self.table_tok[new] = [o[0][centre] for o in outs]
+        self.table_ctrl[new] = np.stack([o[2][centre] for o in outs])
+        self.known[new] = True
 
     def _codes(self, x: np.ndarray, lo: int, hi: int) -> np.ndarray:
         """Window codes of positions lo..hi-1 (each window x[i-R .. i+R])."""
@@ -96,10 +111,13 @@ class LocalTableAPMDMPolicy:
             tok[k], ctrl[k] = outs[j][0], outs[j][2]
             if self.views is not None:
                 self.views.add(xs[k])
+        codes = [self._codes(xs[k], c + r, len(xs[k]) - r) for k in long]
+        if codes:
+            self._fill(np.concatenate(codes))
         for j, k in enumerate(long):
             x = xs[k]
             pre, suf = outs[len(short) + 2 * j], outs[len(short) + 2 * j + 1]
-            code = self._codes(x, c + r, len(x) - r)
+            code = codes[j]
             if self.views is not None and self.far_seen is not None:
                 self.far_seen[code] = True
                 self.views.add(x, np.r_[0 : c + r, len(x) - r : len(x)])

@@ -17,8 +17,8 @@ from tests.learned.helpers import random_canvases, recipe_config, short_parity_d
 BASE = len(PARITY_VOCAB)
 
 
-def test_table_policy_records_every_view_it_decides() -> None:
-    window = 1
+@pytest.mark.parametrize("window", [1, 2])
+def test_table_policy_records_every_view_it_decides(window: int) -> None:
     cfg = recipe_config(window=window)
     model = build_model(cfg, 3)
     views = LocalViews.for_model(cfg, BASE)
