@@ -35,7 +35,8 @@ def test_prefix_sum(a: list[int]) -> None:
 @given(st.lists(values, max_size=70))
 def test_blelloch_scan(a: list[int]) -> None:
     res = run(example("blelloch_scan"), {"A": a})
-    exclusive = np.concatenate([[0], np.cumsum(a, dtype=np.int64)[:-1]]) if a else []
+    exclusive: list[int] = np.concatenate([[0], np.cumsum(a, dtype=np.int64)[:-1]]).tolist() \
+        if a else []
     assert res.output["A"] == list(map(int, exclusive))
     _check_bounds(res)
 

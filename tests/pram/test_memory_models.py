@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from simulators.errors import MemoryConflict
-from simulators.pram import compile_source, run
+from simulators.pram import CompiledProgram, compile_source, run
 
 MODELS = ["EREW", "CREW", "CRCW-common", "CRCW-arbitrary", "CRCW-priority",
           "CRCW-sum", "CRCW-min", "CRCW-max"]
 
 
-def _prog(model: str, body: str, arrays: str = "input A[n]\noutput C[2]") -> object:
+def _prog(model: str, body: str, arrays: str = "input A[n]\noutput C[2]") -> CompiledProgram:
     return compile_source(f"program t\nmodel {model}\n{arrays}\nprocessors max(n, 1)\n"
                           f"time 100\nbegin\n{body}\nend\n", "t.pram")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,7 @@ def test_pardo_step_cost_is_fork_longest_path_join_release() -> None:
     before_fork = forks[0]
     assert res.steps == before_fork + 5 + 1
     # The step after all parked: everyone WAIT, nobody RUN; then processor 0 alone runs.
+    assert res.trace is not None
     modes = [s.mode.tolist() for s in res.trace]
     assert [MODE_WAIT] * 3 in modes
     assert modes[-1][0] == MODE_RUN
@@ -169,8 +172,9 @@ def test_narrow_word_overflow() -> None:
 def test_checked_arithmetic_matches_python() -> None:
     rng = np.random.default_rng(5)
     a = rng.integers(-(2**31), 2**31, 40).tolist() + [0, 1, -1, 7, -7]
-    ops = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
-           "//": lambda x, y: x // y, "mod": lambda x, y: x % y, "min": min, "max": max}
+    ops: dict[str, Callable[[int, int], int]] = {
+        "+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
+        "//": lambda x, y: x // y, "mod": lambda x, y: x % y, "min": min, "max": max}
     for sym, fn in ops.items():
         expr = f"{sym}(x, y)" if sym in ("min", "max") else f"x {sym} y"
         body = (f"for i in 0 .. n-1 pardo\n  x := A[i]\n  y := B[i]\n  C[i] := {expr}\nend")
