@@ -28,7 +28,8 @@ from simulators.errors import (
     RuntimeFault,
     SourceLocation,
 )
-from simulators.pram.isa import CompiledProgram
+from simulators.pram.isa import PARAMS_ARRAY, CompiledProgram, Instruction
+from simulators.pram.semantics import DOMAIN
 
 _CELL_KINDS = (FaultKind.WRITE_CONFLICT, FaultKind.READ_CONFLICT)
 
@@ -74,11 +75,8 @@ def fault_from_state(prog: CompiledProgram, base: Mapping[str, int], size: Mappi
         address = f"{ins.array}[{int(regs[lowest, ins.a])}]"
     else:
         who = tuple(sorted(p for p, k in kinds.items() if k is kind and int(pc[p]) == p_pc))
-    what = ins.op if ins.fn is None else f"{ins.op} {ins.fn}"
-    detail = f"{what} (pc {p_pc})"
-    if kind is FaultKind.OVERFLOW:  # the program's word, narrowed to what a token can hold
-        detail += (f": the value leaves {word[0]}..{word[1]} (the {prog.word_bits}-bit word "
-                   f"within the construction's token values)")
+    detail = _detail(prog, kind, ins, lowest, who, regs, size, word, address)
+    detail += f" in {ins.op if ins.fn is None else f'{ins.op} {ins.fn}'} (pc {p_pc})"
     line = ins.line or None
     record = FaultRecord(kind, step, who[:16], address, line, detail)
     loc = SourceLocation(prog.file, line, None, prog.source_line(line) if line else None)
@@ -88,3 +86,29 @@ def fault_from_state(prog: CompiledProgram, base: Mapping[str, int], size: Mappi
     elif kind is FaultKind.PROCESSORS:
         cls = BoundExceeded
     return cls.from_record(record, loc, by=by)
+
+
+def _detail(prog: CompiledProgram, kind: FaultKind, ins: Instruction, p: int,
+            who: tuple[int, ...], regs: np.ndarray, size: Mapping[str, int],
+            word: tuple[int, int], address: str | None) -> str:
+    """What went wrong, worded as the machine words it."""
+    if kind is FaultKind.DOMAIN and ins.fn in DOMAIN:
+        return DOMAIN[ins.fn].reason
+    if kind is FaultKind.OUT_OF_BOUNDS and ins.array is not None and ins.a is not None:
+        name = "the size parameters" if ins.array == PARAMS_ARRAY else ins.array
+        return f"index {int(regs[p, ins.a])} out of bounds for {name}[{size[ins.array]}]"
+    if kind in _CELL_KINDS:
+        what = "concurrent read of" if kind is FaultKind.READ_CONFLICT else "concurrent write to"
+        return (f"{what} {address} by processors {list(who)} is forbidden under "
+                f"{prog.model.value}")
+    if kind is FaultKind.OVERFLOW:  # the program's word, narrowed to what a token can hold
+        limits = (f"{word[0]}..{word[1]} (the {prog.word_bits}-bit word narrowed to the "
+                  f"construction's token values)")
+        if ins.op == "STORE":
+            return f"the combined ({prog.model.value}) write overflows {limits}"
+        return f"overflow of {limits}"
+    if kind is FaultKind.PROCESSORS and ins.a is not None and ins.b is not None:
+        lo, hi = int(regs[p, ins.a]), int(regs[p, ins.b])
+        return (f"pardo over {lo}..{hi} needs {hi - lo + 1} processors but the declared "
+                f"bound is P = {len(regs)}")
+    return kind.title
