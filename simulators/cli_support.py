@@ -102,8 +102,11 @@ seed_arg = int_arg(0, MAX_SEED)
 def probability_arg(*, open_low: bool = True, open_high: bool = True) -> Callable[[str], Fraction]:
     """An argparse ``type=`` for a probability written ``0.3`` or ``1/3``, kept exact as a
     :class:`~fractions.Fraction`; errors print the number as typed (never ``Fraction(...)``)."""
-    low, high = ("(" if open_low else "["), (")" if open_high else "]")
-    allowed = f"a number in {low}0, 1{high} such as 0.3 or 1/3"
+    if open_low and open_high:
+        allowed = "a number strictly between 0 and 1, such as 0.3 or 1/3"
+    else:
+        low, high = ("(" if open_low else "["), (")" if open_high else "]")
+        allowed = f"a number in {low}0, 1{high} such as 0.3 or 1/3"
 
     def convert(text: str) -> Fraction:
         s = text.strip()

@@ -1,12 +1,14 @@
-"""``python -m constructions.dyck_apmdm {sample,support} --k K [--max-length L] [--seed S]``.
+"""``python -m constructions.dyck_apmdm {sample,support} --k K [--target-length L] [--seed S]``.
 
-* ``sample``: run the AP-MDM from ``[BOS]`` (``--num`` runs; ``--max-length`` is the target length
-  at which no new round starts; ``--insert-prob``) and print each output with a membership check
-  (exit 1 if any output is not a member); ``--show`` prints the canvas after every step of the
-  first run; ``--one-sided`` for one-sided Dyck-k; ``--unbounded`` for the mode without a target
-  (adaptive insert coin, see :class:`~constructions.dyck_apmdm.process.DyckAPMDM`). ``--json``
-  prints the shared report of every construction CLI (docs/interfaces.md), one JSON object per
-  line and per run; ``--max-steps``, ``--backend``, ``--device``, ``--html`` as everywhere.
+* ``sample``: run the AP-MDM from ``[BOS]`` (``--num`` runs; ``--target-length`` (even) is the
+  length at which no new round starts -- a target, not a maximum: the round that crosses it may
+  overshoot; ``--max-length`` is its deprecated alias; ``--insert-prob``) and print each output
+  with a membership check (exit 1 if any output is not a member); ``--show`` prints the canvas
+  after every step of the first run; ``--one-sided`` for one-sided Dyck-k; ``--unbounded`` for
+  the mode without a target (adaptive insert coin, see
+  :class:`~constructions.dyck_apmdm.process.DyckAPMDM`). ``--json`` prints the shared report of
+  every construction CLI (docs/interfaces.md), one JSON object per line and per run;
+  ``--max-steps``, ``--backend``, ``--device``, ``--html`` as everywhere.
 * ``support``: explore every output up to ``--max-length`` and print how many distinct words of
   each even length it can produce, next to the grammar's count; ``--json`` prints
   ``{"counts": {"0": ..., "2": ..., ...}}``.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -32,11 +35,21 @@ from constructions.dyck_apmdm.support import (
 )
 from constructions.dyck_apmdm.view import dyck_view
 from constructions.interface import RunReport
-from simulators.cli_support import ArgumentParser, run_main
+from simulators.cli_support import (
+    ArgumentParser,
+    int_arg,
+    probability_arg,
+    run_main,
+    seed_arg,
+)
 from simulators.errors import UsageError
 from simulators.grammars import counts as grammar_counts
+from simulators.grammars.alphabet import MAX_K
 from simulators.processes.html import program_explainer
 from simulators.processes.html.explain import replayed_rng
+
+#: Largest --target-length / --max-length accepted (canvases grow with the word).
+MAX_TARGET_LENGTH = 100_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,43 +60,64 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("sample", "support"):
         p = sub.add_parser(name)
-        p.add_argument("--k", type=int, default=2)
+        p.add_argument("--k", type=int_arg(1, MAX_K), default=2, help=f"1..{MAX_K}")
         p.add_argument("--one-sided", action="store_true", help="generate one-sided Dyck-k")
-        p.add_argument("--max-length", type=int, default=16 if name == "sample" else 8,
-                       help="sample: target length; support: longest output explored")
+        if name == "sample":
+            # a *target*: no new round starts once the word reaches it, but the round that
+            # crosses it may overshoot, so it is not a maximum (hence the name)
+            p.add_argument("--target-length", type=int_arg(0, MAX_TARGET_LENGTH), default=None,
+                           help="even target length: no new round of inserts starts once the "
+                                "word is this long; outputs can be longer (default 16)")
+            p.add_argument("--max-length", type=int_arg(0, MAX_TARGET_LENGTH), default=None,
+                           help="deprecated alias of --target-length (it was never a maximum)")
+        else:
+            p.add_argument("--max-length", type=int_arg(0, MAX_TARGET_LENGTH), default=8,
+                           help="longest output explored (a true maximum; default 8)")
         p.add_argument("--unbounded", action="store_true",
                        help="no target length and the adaptive insert coin ~1/(L+1): halts with "
                             "probability 1 and can output every member of any length")
     sample = sub.choices["sample"]
     add_run_options(sample)
-    sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--num", type=int, default=1)
-    sample.add_argument("--insert-prob", type=str, default="1/2", help="e.g. 0.3 or 1/3")
+    sample.add_argument("--seed", type=seed_arg, default=0)
+    sample.add_argument("--num", type=int_arg(1, 100_000), default=1, help="runs (1..100000)")
+    sample.add_argument("--insert-prob", type=probability_arg(), default=Fraction(1, 2),
+                        help="in (0, 1), e.g. 0.3 or 1/3 (default 1/2)")
     sample.add_argument("--show", action="store_true", help="print the canvas of every step")
     support = sub.choices["support"]
     support.add_argument("--json", action="store_true",
                          help='print {"counts": {length: number of outputs}}')
-    support.add_argument("--seed", type=int, default=0, help="unused (exploration is exhaustive)")
-    support.add_argument("--max-states", type=int, default=DEFAULT_MAX_STATES)
-    support.add_argument("--max-support-length", type=int, default=DEFAULT_MAX_SUPPORT_LENGTH)
+    support.add_argument("--seed", type=seed_arg, default=0,
+                         help="unused (exploration is exhaustive)")
+    support.add_argument("--max-states", type=int_arg(1), default=DEFAULT_MAX_STATES,
+                         help=f"state-graph size limit (default {DEFAULT_MAX_STATES}; memory is "
+                              f"estimated before exploring)")
+    support.add_argument("--max-support-length", type=int_arg(0),
+                         default=DEFAULT_MAX_SUPPORT_LENGTH)
     return parser
 
 
-def _fraction(text: str) -> Fraction:
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise UsageError(f"--insert-prob must be a number like 0.3 or 1/3, got {text!r}") from None
+def _target_length(args: argparse.Namespace) -> int:
+    """``--target-length`` (or its deprecated alias ``--max-length``, with a note on stderr);
+    odd targets are refused (members have even length)."""
+    if args.max_length is not None:
+        if args.target_length is not None:
+            raise UsageError("give --target-length only (--max-length is its deprecated alias)")
+        print("note: --max-length is deprecated for sample: it is a target length (outputs may "
+              "be longer); use --target-length", file=sys.stderr)
+        args.target_length = args.max_length
+    target = 16 if args.target_length is None else args.target_length
+    if target % 2:
+        raise UsageError(f"--target-length must be even (members have even length), got "
+                         f"{target}")
+    return target
 
 
 def _sample(args: argparse.Namespace) -> int:
-    if not 1 <= args.num <= 100_000:
-        raise UsageError("--num must be in 1..100000")
+    target = _target_length(args)
     if args.unbounded:
         model = DyckAPMDM(args.k, not args.one_sided, None, None)
     else:
-        model = DyckAPMDM(args.k, not args.one_sided, args.max_length,
-                          _fraction(args.insert_prob))
+        model = DyckAPMDM(args.k, not args.one_sided, target, args.insert_prob)
     thm = Theorem5(model)
     rng = np.random.default_rng(args.seed)
     kwargs = run_kwargs(args)

@@ -64,7 +64,10 @@ def insert_fraction(insert_prob: float | Fraction) -> Fraction:
     except (TypeError, ValueError):
         raise UsageError(f"insert_prob must be a number, got {insert_prob!r}") from None
     if not 0 < frac < 1:
-        raise UsageError(f"insert_prob must lie strictly between 0 and 1, got {insert_prob!r}")
+        lim = COIN_DENOMINATOR_LIMIT  # the coin is a fraction num/den with den <= lim
+        raise UsageError(f"insert_prob must lie strictly between 0 and 1 once written as a "
+                         f"fraction with denominator <= {lim} (so in 1/{lim}..{lim - 1}/{lim}), "
+                         f"got {insert_prob}")
     return frac
 
 

@@ -22,11 +22,18 @@ import networkx as nx
 import numpy as np
 
 from constructions.dyck_apmdm.process import DyckAPMDM
+from simulators.cli_support import check_memory
 from simulators.errors import LimitExceeded, UsageError
 from simulators.processes import apmdm_transition_batch
 
 DEFAULT_MAX_STATES = 300_000
 DEFAULT_MAX_SUPPORT_LENGTH = 16
+#: Peak bytes per explored state (graph node with its canvas tuple and edges, plus the batch
+#: arrays of a frontier), measured with tracemalloc by benchmarks/memory_estimates.py: at most
+#: 4.8 KB for supports up to length 16 (docs/robustness.md), rounded up. ``max_states`` times this
+#: is checked against the machine's available memory before exploring, so a raised
+#: ``--max-states`` cannot run the machine out of memory; the default needs about 1.8 GB.
+BYTES_PER_STATE = 6_000
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,8 @@ def explore_support(
             f"target_length={model.target_length} < max_length={max_length}: longer words would "
             "be cut off by the target, not by the process"
         )
+    check_memory(max_states * BYTES_PER_STATE,
+                 what=f"a support exploration of up to max_states = {max_states} states")
     graph = nx.DiGraph()
     start = model.layout.initial_canvas()
     graph.add_node(tuple(start.tolist()))

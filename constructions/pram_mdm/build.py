@@ -29,6 +29,7 @@ from constructions.pram_mdm.layout import (
     Layout,
     make_layout,
 )
+from constructions.pram_mdm.memory import check_run_memory
 from constructions.pram_mdm.program import StepNetwork, build_step_network
 from simulators.encoder import Program, mdm_policy
 from simulators.encoder.layers import Cost
@@ -135,6 +136,7 @@ def build_pram_mdm(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | n
     lay = make_layout(prog, binding.base, binding.size, binding.memory_size,
                       binding.processors_bound, binding.time_bound, value_bits=value_bits,
                       max_context=max_context)
+    check_run_memory(lay.S)  # before anything of canvas size exists
     net = build_step_network(prog, lay, binding.base, binding.size,
                              one_token_per_step=one_token_per_step)
     program = Program({"token": net.token, "fill": net.fill}, max_length=lay.S,

@@ -56,8 +56,11 @@ SPECIALS = ("[M]", "[FILL]", "[OVER]", "[FAULT]")
 #: Default bits of the token values (|value| < 2**26). Products of two values must stay exact in
 #: float64 (the encoder language's precision limit, 2**53), hence 26; see docs/theorem1.md.
 DEFAULT_VALUE_BITS = 26
-#: Refuse canvases longer than this before allocating anything (explicit, overridable).
-DEFAULT_MAX_CONTEXT = 30_000_000
+#: Refuse canvases longer than this before allocating anything (explicit, overridable with
+#: --max-context). A run needs about 1.7 KB per position (constructions/pram_mdm/memory.py,
+#: measured), so the default keeps a run within about 8.5 GB; a raised limit is still refused
+#: when the estimate exceeds the machine's available memory.
+DEFAULT_MAX_CONTEXT = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ def make_layout(prog: CompiledProgram, base: dict[str, int], size: dict[str, int
     if max_context < S:
         raise LimitExceeded(f"the Theorem-1 canvas would have S = {S} positions "
                             f"(n_in={n_in}, T={time}, P={processors}, K={K}); the limit is "
-                            f"max_context = {max_context}")
+                            f"max_context = {max_context} (--max-context raises it)")
     if not 4 <= value_bits <= 26:
         raise UsageError(f"value_bits must be in 4..26 (products exact in float64), "
                          f"got {value_bits}")

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulators.cli_support import check_memory
 from simulators.errors import LimitExceeded, UsageError
 from simulators.grammars.alphabet import check_k
 from simulators.grammars.counting import count
 
 DEFAULT_MAX_WORDS = 2_000_000
+#: Peak bytes per letter of the result (count x length): 40-60 measured with tracemalloc for
+#: k = 2..4 (benchmarks/memory_estimates.py), rounded up to leave room for the CLI's rendering.
+#: Checked against the machine's available memory before enumerating, whatever max_words says.
+BYTES_PER_LETTER = 100
 
 
 def enumerate_words(
@@ -28,6 +33,8 @@ def enumerate_words(
     total = count(k, length, two_sided=two_sided)
     if total > max_words:
         raise LimitExceeded(f"{total} words of length {length} exceed max_words = {max_words}")
+    check_memory(total * max(length, 1) * BYTES_PER_LETTER,
+                 what=f"enumerating {total} words of length {length}")
     if length % 2:
         return np.zeros((0, length), dtype=np.int64)
     d = 2 * k

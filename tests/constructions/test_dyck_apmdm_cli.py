@@ -27,7 +27,7 @@ def test_support_json_counts_match_the_grammar(capsys: pytest.CaptureFixture[str
 
 
 def test_sample_json_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ("sample", "--k", "3", "--num", "4", "--max-length", "20", "--seed", "5", "--json")
+    argv = ("sample", "--k", "3", "--num", "4", "--target-length", "20", "--seed", "5", "--json")
     code, out, _ = run(capsys, *argv)
     assert code == 0
     samples = [json.loads(line) for line in out.splitlines()]
@@ -38,7 +38,8 @@ def test_sample_json_is_deterministic(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_sample_show_prints_each_step(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "sample", "--k", "2", "--max-length", "6", "--seed", "3", "--show")
+    code, out, _ = run(capsys, "sample", "--k", "2", "--target-length", "6", "--seed", "3",
+                       "--show")
     assert code == 0 and out.startswith("step   0: [BOS]") and "[P]" in out
 
 

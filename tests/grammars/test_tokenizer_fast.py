@@ -57,23 +57,24 @@ def test_fast_path_taken_for_well_formed_one_sided(text: str) -> None:
 
 def test_640k_brackets_checked_well_under_a_second() -> None:
     """The issue's case: 640k brackets took 17 s with a tokenizer that copied the rest of the text
-    at every token. Generous bound (a loaded 2-core machine); typically ~0.1 s."""
+    at every token. CPU time of this process (other processes' load does not count); generous
+    bound, typically ~0.2 s."""
     lang = DyckLanguage("dyck", k=2)
     text = "([])" * 160_000
     two = DyckLanguage("two-sided-dyck", k=2)
     text2 = "a1 a2 A2 A1 " * 160_000
-    start = time.perf_counter()
+    start = time.process_time()
     assert lang.is_member(lang.parse(text))
     assert two.is_member(two.parse(text2))
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_exact_tokenizer_is_linear() -> None:
     """The fallback (an error late in a long word) is linear too: 200k tokens, then a bad one."""
     lang = DyckLanguage("two-sided-dyck", k=2)
     text = "a1 A1 " * 100_000 + "b"
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError) as info:
         lang.parse(text)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
     assert f":1:{len(text)}:" in info.value.format()
