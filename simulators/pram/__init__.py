@@ -15,6 +15,9 @@
 ... end''')
 >>> run(prog, {"A": [1, 2, 3]}).output
 {'A': [2, 4, 6]}
+>>> from simulators.pram import run_reference  # the clarity-first interpreter it is tested against
+>>> run_reference(prog, {"A": [1, 2, 3]}).output
+{'A': [2, 4, 6]}
 """
 
 from simulators.pram.binding import Binding, bind
@@ -31,10 +34,11 @@ from simulators.pram.isa import (
 )
 from simulators.pram.machine import MachineState, RunResult, run
 from simulators.pram.parser import parse_source
+from simulators.pram.reference import ReferenceResult, run_reference
 from simulators.pram.syntax import Expr
 
 __all__ = [
     "MODE_IDLE", "MODE_RUN", "MODE_WAIT", "ArrayDecl", "Binding", "Bounds", "CompiledProgram",
     "Expr", "Instruction", "MachineState", "MemoryModel", "RunResult", "bind", "compile_source",
-    "load_program", "parse_source", "run",
+    "load_program", "parse_source", "ReferenceResult", "run", "run_reference",
 ]
