@@ -44,8 +44,16 @@ class Construction(Protocol):
     """What every construction provides (see the module docstring)."""
 
     name: str
-    vocab: BaseVocab
-    program: Program
+
+    @property
+    def vocab(self) -> BaseVocab:
+        """The canvas vocabulary (ids, mask, specials)."""
+        ...
+
+    @property
+    def program(self) -> Program:
+        """The encoder program of one decoding step: the network that runs and is measured."""
+        ...
 
     def initial_canvas(self) -> np.ndarray:
         """The canvas decoding starts from (the input laid out, masks where the theorem says)."""

@@ -2,6 +2,8 @@
 and block t decodes to the PRAM machine's state after t steps -- every processor's mode, pc and
 registers -- while the writes recorded in blocks 1..t rebuild the machine's shared memory after
 step t. The last decoding step fills everything left (remaining blocks and the output cells).
+The hypothesis state machine driving Theorems 1, 3 and 4 one step at a time is the generic one
+in proofs_checks/lockstep.py (proofs_checks/test_lockstep.py).
 """
 
 from __future__ import annotations
@@ -10,14 +12,11 @@ from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from constructions.pram_mdm import PramMDM, build_pram_mdm, decode_block, decode_outputs, run_built
+from constructions.pram_mdm import PramMDM, build_pram_mdm, decode_block, run_built
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_RUN, NO_WRITE
 from proofs_checks.report import record
 from simulators.pram import compile_source, load_program, run
-from simulators.processes import PolicyChosen
-from simulators.processes.mdm import mdm_fill_step
 from simulators.testing.pram_programs import PramCase, pram_cases
 
 
@@ -103,50 +102,3 @@ def test_thm1_one_token_per_step_gives_the_same_canvas() -> None:
     assert all(s.filled == 1 for s in res.trace.steps)
     arm = run_built(single, masked_arm=True)  # the engine's leftmost-1 rule: a Masked-ARM
     assert np.array_equal(arm.trace.final, block.trace.final)
-
-
-class LockStep(RuleBasedStateMachine):
-    """Hypothesis drives the MDM one decoding step at a time next to the machine's trace; after
-    every step the newest block must equal the machine's state at the same step."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.mdm: PramMDM | None = None
-
-    @initialize(case=pram_cases(max_n=4, max_steps=40))
-    def start(self, case: PramCase) -> None:
-        self.mdm = build_pram_mdm(case.program, case.inputs)
-        self.ref = run(case.program, case.inputs, trace=True)
-        self.canvas = self.mdm.initial_canvas()
-        self.policy = self.mdm.policy
-        self.t = 0
-
-    @precondition(lambda self: self.mdm is not None and self.t <= self.ref.steps)
-    @rule()
-    def decoding_step(self) -> None:
-        lay = self.mdm.layout
-        self.canvas, filled = mdm_fill_step(self.canvas, self.policy(self.canvas, None),
-                                            self.mdm.vocab, PolicyChosen(),
-                                            np.random.default_rng(0))
-        self.t += 1
-        # (the engine's helper returns the filled set; older versions returned its size)
-        n_filled = int(np.count_nonzero(filled)) if np.ndim(filled) else int(filled)
-        if self.t <= self.ref.steps:
-            assert n_filled == lay.PK
-            got, want = decode_block(lay, self.canvas, self.t), self.ref.trace[self.t]
-            assert np.array_equal(np.where(got.mode == MODE_HALTED, MODE_RUN, got.mode),
-                                  want.mode)
-            assert np.array_equal(got.pc, want.pc) and np.array_equal(got.regs, want.regs)
-        else:  # the extra step: nothing is left masked, outputs are the machine's
-            assert not (self.canvas == lay.mask_id).any()
-            assert decode_outputs(self.mdm.prog, lay, self.canvas) == self.ref.output
-
-    @precondition(lambda self: self.mdm is not None and self.t > self.ref.steps)
-    @rule()
-    def decoded(self) -> None:
-        """Nothing left to decode: the canvas never changes again (no masks remain)."""
-        assert not (self.canvas == self.mdm.layout.mask_id).any()
-
-
-TestLockStep = LockStep.TestCase
-TestLockStep.settings = settings(max_examples=_examples(3), stateful_step_count=60)
