@@ -91,26 +91,67 @@ class CompiledNetwork(nn.Module):
         self.readouts = readouts
         self.random_sources = random_sources
         self.tok_range = tok_range
+        self.sequence_readouts: dict[int, Val] = {}
+        self.everywhere = self._modules_needed_everywhere()
         for name, v in readouts.items():
             self.register_buffer(f"ro_dims_{name}", torch.as_tensor(v.dims, dtype=torch.long))
             self.register_buffer(f"ro_coef_{name}",
                                  torch.as_tensor([c for _, c in v.terms], dtype=dtype))
 
+    def _modules_needed_everywhere(self) -> set[int]:
+        """ids of the modules whose outputs some head reads as a key or value.
+
+        Queries are evaluated only where a decision can change (``evaluate(..., positions=)``),
+        but keys and values come from the whole canvas, as the network prescribes; so a module
+        must run at every position iff a key/value projection depends on what it writes.
+        """
+        needed: set[int] = set()
+        for _, mods in self.stack:
+            for m in mods:
+                if isinstance(m, Attention):
+                    needed |= set(m.k_dims.tolist()) | set(m.v_dims.tolist())
+        everywhere: set[int] = set()
+        for _, mods in reversed(self.stack):
+            for m in mods:
+                writes = {m.out} if isinstance(m, Attention) else set(m.out_dims.tolist())
+                if writes & needed:
+                    everywhere.add(id(m))
+                    if isinstance(m, Attention):
+                        needed |= set(m.q_dims.tolist())
+                    else:
+                        needed |= set(m.in_dims.tolist())
+        return everywhere
+
     # ------------------------------------------------------------------ running
 
-    def forward(self, tokens: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
-        """The final residual stream ``(B, L, d_model)``."""
+    @torch.no_grad()
+    def forward(self, tokens: torch.Tensor, noise: torch.Tensor | None = None,
+                rows: torch.Tensor | None = None) -> torch.Tensor:
+        """The final residual stream ``(B, L, d_model)``; with ``rows``, exact at those
+        positions only (the rest of each row holds what the keys and values needed)."""
         x = self.embedding(tokens, noise)
+        # In place (no autograd here): one residual tensor, updated column block by block.
         for kind, mods in self.stack:
             if kind == "attn":
-                outs = [head(x) for head in mods]
-                upd = torch.zeros_like(x)
-                for head, o in zip(mods, outs, strict=True):
-                    upd[..., head.out] = o
-                x = x + upd
+                outs = []
+                for head in mods:
+                    if rows is None or id(head) in self.everywhere:
+                        outs.append((head, head(x), None))
+                    else:
+                        outs.append((head, head(x, rows), rows))
+                for head, o, at in outs:
+                    if at is None:
+                        x[..., head.out] += o
+                    else:
+                        x[:, at, head.out] += o
             else:
                 for level in mods:
-                    x = level(x)
+                    if rows is None or id(level) in self.everywhere:
+                        x.index_add_(2, level.out_dims, level.delta(x))
+                    else:
+                        sub = x[:, rows]
+                        sub.index_add_(2, level.out_dims, level.delta(sub))
+                        x[:, rows] = sub
         return x
 
     def readout(self, x: torch.Tensor, name: str) -> torch.Tensor:
@@ -136,24 +177,33 @@ class CompiledNetwork(nn.Module):
             draws = [rng.integers(int(s.lo), int(s.hi), size=batch.shape, endpoint=True,
                                   dtype=np.int64) for s in self.random_sources]
             noise = torch.as_tensor(np.stack(draws, axis=-1), device=dev)
-        return batch, single, torch.as_tensor(batch, device=dev), noise
+        return batch, single, torch.as_tensor(np.array(batch), device=dev), noise
 
     @torch.no_grad()
-    def evaluate_float(self, canvas: np.ndarray, rng: np.random.Generator | None = None
-                       ) -> dict[str, np.ndarray]:
-        """The output heads before rounding (float64 numpy), shaped like ``canvas``."""
+    def evaluate_float(self, canvas: np.ndarray, rng: np.random.Generator | None = None, *,
+                       positions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The output heads before rounding (float64 numpy), shaped like ``canvas`` -- or, with
+        ``positions``, ``(..., len(positions))`` at those positions only."""
         _, single, tokens, noise = self._inputs(canvas, rng)
-        x = self.forward(tokens, noise)
+        rows = None
+        if positions is not None:
+            rows = torch.as_tensor(np.asarray(positions, dtype=np.int64),
+                                   device=tokens.device)
+        x = self.forward(tokens, noise, rows)
+        if rows is not None:
+            x = x[:, rows]
         out = {}
         for name in self.readouts:
             y = self.readout(x, name).to(torch.float64).cpu().numpy()
             out[name] = y[0] if single else y
         return out
 
-    def evaluate(self, canvas: np.ndarray, rng: np.random.Generator | None = None
-                 ) -> dict[str, np.ndarray]:
-        """Output name -> int64 array, like :meth:`Program.evaluate` (rounded output heads)."""
-        return {k: np.rint(v).astype(np.int64) for k, v in self.evaluate_float(canvas, rng).items()}
+    def evaluate(self, canvas: np.ndarray, rng: np.random.Generator | None = None, *,
+                 positions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Output name -> int64 array, like :meth:`Program.evaluate` (rounded output heads);
+        ``positions``: evaluate the queries there only, like the encoder's restricted mode."""
+        return {k: np.rint(v).astype(np.int64)
+                for k, v in self.evaluate_float(canvas, rng, positions=positions).items()}
 
     @torch.no_grad()
     def inspect(self, canvas: np.ndarray, rng: np.random.Generator | None = None
@@ -163,6 +213,21 @@ class CompiledNetwork(nn.Module):
         x = self.forward(tokens, noise).to(torch.float64).cpu().numpy()
         x = x[0] if single else x
         return {name: x[..., i] for i, name in enumerate(self.residual_names)}
+
+    @torch.no_grad()
+    def sequence_values(self, canvas: np.ndarray, rng: np.random.Generator | None = None
+                        ) -> dict[int, np.ndarray]:
+        """Every program sequence (by uid) read off the final residual stream, unrounded --
+        what :meth:`Program.evaluate_all` computes, for debugging and teaching."""
+        _, single, tokens, noise = self._inputs(canvas, rng)
+        x = self.forward(tokens, noise).to(torch.float64).cpu().numpy()
+        out = {}
+        for uid, v in self.sequence_readouts.items():
+            y = np.full(x.shape[:-1], v.const)
+            for d, c in v.terms:
+                y = y + c * x[..., d]
+            out[uid] = y[0] if single else y
+        return out
 
     # ------------------------------------------------------------------ accounting
 
@@ -201,14 +266,15 @@ class CompiledNetwork(nn.Module):
 # ---------------------------------------------------------------------------- compiler
 
 
-def _dims_matrix(vals: list[Val]) -> tuple[list[int], list[list[float]], list[float]]:
+def _dims_matrix(vals: list[Val]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The readouts as a matrix over the residual columns they read (others are zero)."""
     dims = sorted({d for v in vals for d in v.dims})
     col = {d: j for j, d in enumerate(dims)}
-    mat = [[0.0] * len(dims) for _ in vals]
+    mat = np.zeros((len(vals), len(dims)))
     for i, v in enumerate(vals):
         for d, c in v.terms:
-            mat[i][col[d]] = c
-    return dims, mat, [v.const for v in vals]
+            mat[i, col[d]] = c
+    return dims, mat, np.array([v.const for v in vals], dtype=np.float64)
 
 
 def _attention(spec: HeadSpec, dtype: torch.dtype) -> Attention:
@@ -218,8 +284,8 @@ def _attention(spec: HeadSpec, dtype: torch.dtype) -> Attention:
     k_dims, wk, bk = _dims_matrix(ks)
     v_dims, wv, bv = _dims_matrix([spec.value])
     sink_k = [0.0] * len(spec.pairs) + [spec.sink_score]
-    return Attention(spec.name, q_dims, wq, bq, k_dims, wk, bk, v_dims,
-                     wv[0] if wv else [], bv[0], sink_k, spec.sink_value, spec.out, dtype)
+    return Attention(spec.name, q_dims, wq, bq, k_dims, wk, bk, v_dims, wv[0], float(bv[0]),
+                     sink_k, spec.sink_value, spec.out, dtype)
 
 
 def _levels(b: MLPBuilder, dtype: torch.dtype) -> list[MLPLevel]:
@@ -227,10 +293,10 @@ def _levels(b: MLPBuilder, dtype: torch.dtype) -> list[MLPLevel]:
     for i, lev in enumerate(b.levels):
         in_dims, w_in, b_in = _dims_matrix(lev.pre)
         out_dims = sorted(lev.writes)
-        w_out = [[0.0] * len(lev.pre) for _ in out_dims]
+        w_out = np.zeros((len(out_dims), len(lev.pre)))
         for r, d in enumerate(out_dims):
             for unit, c in lev.writes[d]:
-                w_out[r][unit] += c
+                w_out[r, unit] += c
         out.append(MLPLevel(f"{b.name}.{i + 1}", in_dims, w_in, b_in, out_dims, w_out, dtype))
     return out
 
@@ -378,6 +444,7 @@ def compile_program(program: Program, *, max_length: int | None = None,
     readouts = {k: vals[seq.uid] for k, seq in program.outputs.items()}
     net = CompiledNetwork(program, S, gap, dtype, embedding, sublayers, readouts, res, randoms,
                           tok_range)
+    net.sequence_readouts = {n.uid: vals[n.uid] for n in nodes}
     return net.to(device)
 
 

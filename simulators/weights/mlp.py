@@ -36,6 +36,11 @@ class MLPBuilder:
         self.levels: list[Level] = []
         self.dim_level: dict[int, int] = {}  # dims written by this sublayer -> their level
         self._units: dict[tuple, tuple[int, int]] = {}  # CSE: affine pre-activation -> unit
+        # Tight ranges of readouts that are program sequences (the program's own intervals):
+        # normalised terms -> (first coefficient, const, lo, hi). Big-M constants come from
+        # these, not from the (looser) interval sum over dimensions, because a loose M costs
+        # floating-point precision (docs/compiler.md, "Precision").
+        self._known: dict[tuple, tuple[float, float, float, float]] = {}
 
     # ------------------------------------------------------------------ primitives
 
@@ -84,8 +89,26 @@ class MLPBuilder:
             hi += max(0.0, c * top)
         return lo, hi
 
+    def register(self, v: Val, lo: float, hi: float) -> None:
+        """Record that readout ``v`` always lies in ``lo..hi`` (a program sequence's range)."""
+        if v.terms:
+            c0 = v.terms[0][1]
+            key = tuple((d, c / c0) for d, c in v.terms)
+            self._known[key] = (c0, v.const, float(lo), float(hi))
+
     def bounds(self, v: Val) -> tuple[float, float]:
-        return self.res.bounds(v)
+        """An interval holding ``v``: scaled from a registered sequence when ``v`` is an affine
+        image of one, else interval arithmetic over the dimensions' ranges."""
+        lo, hi = self.res.bounds(v)
+        if v.terms:
+            c0 = v.terms[0][1]
+            hit = self._known.get(tuple((d, c / c0) for d, c in v.terms))
+            if hit is not None:
+                k0, const, klo, khi = hit
+                scale = c0 / k0   # v = scale * (u - const) + v.const
+                a, b = scale * (klo - const) + v.const, scale * (khi - const) + v.const
+                lo, hi = max(lo, min(a, b)), min(hi, max(a, b))
+        return lo, hi
 
     # ------------------------------------------------------------------ integer gadgets
 
@@ -109,14 +132,16 @@ class MLPBuilder:
         return self.write([(self.relu(d + 1), 1.0), (self.relu(d), -2.0), (self.relu(d - 1), 1.0)],
                           name, 0, 1)
 
-    def gate(self, c: Val, a: Val, name: str) -> Val:
-        """``a if c else 0`` for boolean ``c`` (big-M: ``ReLU(a - M(1-c)) - ReLU(-a - M(1-c))``)."""
+    def gate(self, c: Val, a: Val, name: str,
+             bound: tuple[float, float] | None = None) -> Val:
+        """``a if c else 0`` for boolean ``c`` (big-M: ``ReLU(a - M(1-c)) - ReLU(-a - M(1-c))``,
+        ``M`` from ``bound`` -- an interval holding ``a`` -- when given)."""
         clo, chi = self.bounds(c)
         if clo >= 1 and chi <= 1:
             return a
         if chi <= 0 and clo >= 0:
             return Val.constant(0.0)
-        alo, ahi = self.bounds(a)
+        alo, ahi = self.bounds(a) if bound is None else bound
         if a.is_const and a.const == 0:
             return Val.constant(0.0)
         m = max(abs(alo), abs(ahi)) + 1.0

@@ -17,12 +17,16 @@ its dense parameter count.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import torch
 from torch import nn
 
 
-def _param(data: list | torch.Tensor, dtype: torch.dtype) -> nn.Parameter:
-    return nn.Parameter(torch.as_tensor(data, dtype=dtype), requires_grad=False)
+def _param(data: Any, dtype: torch.dtype) -> nn.Parameter:
+    return nn.Parameter(torch.as_tensor(np.asarray(data, dtype=np.float64)).to(dtype),
+                        requires_grad=False)
 
 
 def _index(data: list[int]) -> torch.Tensor:
@@ -34,8 +38,8 @@ class Embedding(nn.Module):
     pos_dims: torch.Tensor
     noise_dims: torch.Tensor
 
-    def __init__(self, tok_dims: list[int], tok_table: list[list[float]], tok_lo: int,
-                 pos_dims: list[int], pos_table: list[list[float]], noise_dims: list[int],
+    def __init__(self, tok_dims: list[int], tok_table: Any, tok_lo: int,
+                 pos_dims: list[int], pos_table: Any, noise_dims: list[int],
                  d_model: int, dtype: torch.dtype) -> None:
         super().__init__()
         self.d_model = d_model
@@ -66,9 +70,9 @@ class Attention(nn.Module):
     k_dims: torch.Tensor
     v_dims: torch.Tensor
 
-    def __init__(self, name: str, q_dims: list[int], wq: list[list[float]], bq: list[float],
-                 k_dims: list[int], wk: list[list[float]], bk: list[float], v_dims: list[int],
-                 wv: list[float], bv: float, sink_k: list[float], sink_v: float, out: int,
+    def __init__(self, name: str, q_dims: list[int], wq: Any, bq: Any,
+                 k_dims: list[int], wk: Any, bk: Any, v_dims: list[int],
+                 wv: Any, bv: float, sink_k: list[float], sink_v: float, out: int,
                  dtype: torch.dtype) -> None:
         super().__init__()
         self.name = name
@@ -87,9 +91,15 @@ class Attention(nn.Module):
         q = xq[..., self.q_dims] @ self.wq.T + self.bq           # (B, Lq, dh)
         k = x[..., self.k_dims] @ self.wk.T + self.bk            # (B, Lk, dh)
         v = x[..., self.v_dims] @ self.wv + self.bv              # (B, Lk)
-        scores = torch.cat([(q @ self.sink_k).unsqueeze(-1), q @ k.transpose(1, 2)], dim=-1)
-        w = torch.softmax(scores, dim=-1)
-        return w[..., 0] * self.sink_v + (w[..., 1:] @ v.unsqueeze(-1)).squeeze(-1)
+        scores = q @ k.transpose(1, 2)                           # (B, Lq, Lk)
+        sink = q @ self.sink_k                                   # (B, Lq)
+        # softmax over [sink, keys], in place (the score matrix is the big allocation)
+        top = torch.maximum(scores.amax(dim=-1), sink) if scores.shape[-1] else sink
+        scores.sub_(top.unsqueeze(-1)).exp_()
+        w_sink = torch.exp(sink - top)
+        total = scores.sum(dim=-1) + w_sink
+        out = (scores @ v.unsqueeze(-1)).squeeze(-1) + w_sink * self.sink_v
+        return out / total
 
 
 class MLPLevel(nn.Module):
@@ -98,8 +108,8 @@ class MLPLevel(nn.Module):
     in_dims: torch.Tensor
     out_dims: torch.Tensor
 
-    def __init__(self, name: str, in_dims: list[int], w_in: list[list[float]], b_in: list[float],
-                 out_dims: list[int], w_out: list[list[float]], dtype: torch.dtype) -> None:
+    def __init__(self, name: str, in_dims: list[int], w_in: Any, b_in: Any,
+                 out_dims: list[int], w_out: Any, dtype: torch.dtype) -> None:
         super().__init__()
         self.name = name
         self.register_buffer("in_dims", _index(in_dims))
@@ -111,6 +121,9 @@ class MLPLevel(nn.Module):
     def width(self) -> int:
         return int(self.b_in.shape[0])
 
+    def delta(self, x: torch.Tensor) -> torch.Tensor:
+        """What the level adds to the residual columns ``out_dims``."""
+        return torch.relu(x[..., self.in_dims] @ self.w_in.T + self.b_in) @ self.w_out.T
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = torch.relu(x[..., self.in_dims] @ self.w_in.T + self.b_in)
-        return x.index_add(-1, self.out_dims, h @ self.w_out.T)
+        return x.index_add(-1, self.out_dims, self.delta(x))

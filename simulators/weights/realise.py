@@ -116,7 +116,17 @@ def _table(b: MLPBuilder, xs: list[Val], rs: list[Interval], params: Mapping[str
 
 def realise(b: MLPBuilder, prim: str, args: list[Val], rs: list[Interval], out: Interval,
             params: Mapping[str, Any], name: str) -> Val:
-    """The readout of ``prim(*args)``; units are added to ``b``."""
+    """The readout of ``prim(*args)``; units are added to ``b`` (and the result's range is
+    registered with it, so later big-M constants are as small as the program allows)."""
+    for v, r in zip(args, rs, strict=True):
+        b.register(v, r.lo, r.hi)
+    val = _realise(b, prim, args, rs, out, params, name)
+    b.register(val, out.lo, out.hi)
+    return val
+
+
+def _realise(b: MLPBuilder, prim: str, args: list[Val], rs: list[Interval], out: Interval,
+             params: Mapping[str, Any], name: str) -> Val:
     if out.is_const:
         return Val.constant(float(out.lo))
     a = args[0]
@@ -162,7 +172,7 @@ def realise(b: MLPBuilder, prim: str, args: list[Val], rs: list[Interval], out: 
         c, x, y = args
         if rs[0].is_const:
             return x if rs[0].lo else y
-        return y + b.gate(c, x - y, name)
+        return y + b.gate(c, x - y, name, (rs[1].lo - rs[2].hi, rs[1].hi - rs[2].lo))
     if prim == "clip":
         lo, hi = float(params["lo"]), float(params["hi"])
         return lo + b.relu_val(a - lo, f"{name}.lo") - b.relu_val(a - hi, f"{name}.hi")
