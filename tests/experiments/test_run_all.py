@@ -53,3 +53,19 @@ def test_dry_run_prints_a_plan(capsys) -> None:  # type: ignore[no-untyped-def]
     assert run_main(main, ["--dry-run", "--device", "cpu", "--scale", "full"]) == 0
     out = capsys.readouterr().out
     assert "expected total" in out and "train:ap-mdm:clipped-local" in out
+
+
+@pytest.mark.slow  # two interpreter start-ups with torch: slow on a loaded machine
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks the no-GPU exit")
+def test_gpu_script_refuses_without_a_gpu(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "experiments" / "gpu_run.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    res = subprocess.run(["bash", str(script), str(tmp_path / "out"), "100"],
+                         capture_output=True, text=True, env={"PYTHON": sys.executable,
+                                                              "PATH": "/usr/bin:/bin"})
+    assert res.returncode == 3 and "no CUDA device" in res.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["env.txt"]
