@@ -1,0 +1,1 @@
+"""Teaching material: .pram programs (examples/pram/) and the course checkers (examples/course/)."""
