@@ -74,7 +74,7 @@ def _graphs(count: int, seed: int) -> list[tuple[int, list[tuple[int, int, int]]
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_minimum_cut_and_maximum_flow(seed: int) -> None:
-    graphs = _graphs(300 if SLOW else 30, 700 + seed)
+    graphs = _graphs(300 if SLOW else 20, 700 + seed)
     zero = 0
     for n, edges in graphs:
         con = MaxFlowConstruction(n, edges)
