@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from simulators.encoder import Program
 from simulators.encoder.sequences import aggregate, indices, select, tokens
+from simulators.errors import UsageError
 from simulators.processes import IntVocab, MDMDecision, run_apmdm, run_arm, run_mdm
 from simulators.processes.html import page_data, program_explainer, trace_html
 from simulators.processes.html.data import kept_frames
@@ -150,3 +151,22 @@ def test_stochastic_explanation_replays_the_runs_own_noise():
             out = explain(step, q)["outputs"]
             assert (out["y"], out["remask"], out["insert"], out["delete"]) == (
                 d.y[q], d.remask[q], d.insert[q], d.delete[q])
+
+
+def test_processes_cli_writes_a_page_from_a_trace_file(tmp_path):
+    from simulators.processes.__main__ import main
+
+    trace = run_apmdm(random_apmdm(), VOCAB.encode("a [M] [M] b"), VOCAB,
+                      rng=np.random.default_rng(5), max_steps=6)
+    src, page = tmp_path / "t.json", tmp_path / "t.html"
+    src.write_text(trace.to_json())
+    assert main(["html", str(src), "-o", str(page), "--title", "demo"]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert "<title>demo</title>" in text
+    data = json.loads(re.search(r'id="trace-data">(.*?)</script>', text, re.S).group(1))
+    _check_frames(trace, data)
+    bare = run_apmdm(random_apmdm(), VOCAB.encode("a b"), VOCAB, max_steps=2,
+                     record_canvases=False)
+    src.write_text(bare.to_json())
+    with pytest.raises(UsageError, match="no recorded canvases"):
+        main(["html", str(src), "-o", str(page)])
