@@ -30,6 +30,7 @@ from simulators.cli_support import ArgumentParser, run_main
 from simulators.encoder import Program
 from simulators.errors import UsageError
 from simulators.processes import BaseVocab, IntVocab, render_trace, trace_to_text
+from simulators.processes.html import program_explainer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,13 +104,15 @@ def _report(program: Program, vocab: BaseVocab, x0: np.ndarray, args: argparse.N
         report = thm.run(**run_kwargs(args))
         report.output = vocab.render(np.asarray(report.output))
         report.extra.update(summary)
-        views = ([vocab.render(np.asarray(thm.decode_state(c)))
-                  for c in report.trace.canvases]
-                 if args.html and report.trace is not None else None)
+        views = explain = None
+        if args.html and report.trace is not None:
+            views = [vocab.render(np.asarray(thm.decode_state(c)))
+                     for c in report.trace.canvases]
+            explain = program_explainer(thm.program, report.trace)  # the viewer's "why"
         if args.json:
-            emit_report(args, report, views=views)
+            emit_report(args, report, views=views, explain=explain)
             return 0 if result.same_final and result.lockstep_ok else 1
-        emit_report(args, report, text=lambda r: "", views=views)
+        emit_report(args, report, text=lambda r: "", views=views, explain=explain)
     if not args.json:
         for title, trace in (("MDM (any order, one token per step)", result.mdm),
                              ("Masked-ARM (leftmost mask, one per step)", result.masked_arm)):

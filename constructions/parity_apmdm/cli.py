@@ -14,6 +14,7 @@ from constructions.parity_apmdm.construction import Parity
 from constructions.parity_apmdm.process import PARITY_VOCAB
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import UsageError
+from simulators.processes.html import program_explainer
 
 
 def _text(report: RunReport) -> str:
@@ -36,9 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show and not args.json and report.trace is not None:
         for c in report.trace.canvases:
             print(PARITY_VOCAB.render(c))
-    views = ([thm.decode_state(c) for c in report.trace.canvases]
-             if args.html and report.trace is not None else None)
-    emit_report(args, report, text=_text, views=views)
+    views = explain = None
+    if args.html and report.trace is not None:
+        views = [thm.decode_state(c) for c in report.trace.canvases]
+        explain = program_explainer(thm.program, report.trace)  # the viewer's "why"
+    emit_report(args, report, text=_text, views=views, explain=explain)
     return 0
 
 
