@@ -31,10 +31,11 @@ SCALES = ("smoke", "cpu-reduced", "full")
 
 CPU_NOTE = (
     "**Scale: {scale} (not full scale).** These numbers come from reduced configurations run on "
-    "a shared 2-core CPU (no GPU was available to this task): small models, few training steps "
-    "and few test inputs per length. The full-scale run is `python -m experiments.run_all "
-    "--device cuda --scale full --out DIR` (about 10 minutes on one H100) and is **still to be "
-    "run on a GPU**."
+    "a shared, heavily loaded 2-core CPU (no GPU was lent to this task): small models, few "
+    "training steps and few test inputs per length. The full-scale run is `bash "
+    "experiments/gpu_run.sh DIR` (a dry run first prints the expected time of every phase on "
+    "the GPU; `--budget-s` then stops the run cleanly, keeping finished phases) and is **still "
+    "to be run on a GPU**."
 )
 
 
