@@ -29,11 +29,16 @@ from simulators.processes import HaltReason, Vocab, run_apmdm
 
 @dataclass
 class EditConstruction:
-    """``sequence`` (letter ids ``0..k-1``) and ``edits`` (see :mod:`.layout`)."""
+    """``sequence`` (letter ids ``0..k-1``) and ``edits`` (see :mod:`.layout`).
+
+    ``max_position``: the largest position token of the vocabulary (default: the longest
+    sequence the log reaches); fix it to give many instances one vocabulary (learned models).
+    """
 
     sequence: list[int]
     edits: list[Edit]
     k: int = 4
+    max_position: int | None = None
     name: str = "edit"
     layout: EditLayout = field(init=False, repr=False)
     program: Program = field(init=False, repr=False)
@@ -47,7 +52,11 @@ class EditConstruction:
             if op not in ("ins", "del") or (op == "ins" and not 0 <= x < self.k):
                 raise UsageError(f"bad edit {op!r} with letter {x!r}")
         self.longest = check_edits(len(self.sequence), self.edits)
-        self.layout = EditLayout(self.k, self.longest)
+        top = self.longest if self.max_position is None else self.max_position
+        if top < self.longest:
+            raise UsageError(f"max_position={top} is below the longest sequence the edits reach "
+                             f"({self.longest})")
+        self.layout = EditLayout(self.k, top)
         self.program = build_program(self.layout, self.max_canvas)
 
     @property
