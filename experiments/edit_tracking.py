@@ -138,6 +138,31 @@ def score(model: str, cells: dict[tuple[int, int], list[tuple[bool, int, str]]],
     return rows
 
 
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
+    """Each phase's kind and work (see experiments/plan.py), without training anything: canvas
+    and answer lengths are bounded by the largest instance of the scale (an over-estimate)."""
+    from simulators.learned.model import PolicyTransformer
+    from simulators.learned.throughput import flops_per_token
+
+    scale = SCALES[check_scale(scale_name)]
+    e_test, n_test = max(scale.test_edits), max(scale.test_lens)
+    tests = len(scale.test_lens) * len(scale.test_edits) * scale.test_per_cell
+    test_len = 2 + n_test + 3 * e_test
+    train_len = 2 + scale.train_len + 3 * scale.train_edits
+    train_steps = 2 * scale.train_edits + 2
+    plan = {"construction": ("engine", float(tests * (2 * e_test + 2) * test_len)),
+            "data": ("engine", float(scale.train_instances * train_steps * train_len))}
+    vocab = 4 + K + scale.max_position + 8
+    for name, causal in (("ap-mdm", False), ("arm", True)):
+        cfg = model_config(vocab, scale, causal, 2 * test_len + 8)
+        fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), train_len)
+        plan[f"train:{name}"] = ("train", float(scale.seeds * scale.steps * scale.batch
+                                                * train_len * fpt))
+        gen = 2 * (2 * e_test + 2) * test_len if not causal else (n_test + e_test) * test_len
+        plan[f"eval:{name}"] = ("eval-network", float(scale.seeds * tests * gen * fpt / 3))
+    return plan
+
+
 def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         progress: bool = True, checkpoints: Path | None = None, emit: Emit = no_emit) -> dict:
     scale = SCALES[check_scale(scale_name)]

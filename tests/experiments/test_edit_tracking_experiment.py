@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from constructions.edit_apmdm import EditConstruction
-from experiments.edit_tracking import SCALES, arm_prompt, arm_vocab, main, solve
+from experiments.edit_tracking import SCALES, arm_prompt, arm_vocab, main, solve, work_plan
 
 
 def test_reference_and_prompt() -> None:
@@ -20,6 +20,14 @@ def test_reference_and_prompt() -> None:
     assert av.mask_id not in prompt and av.eos_id not in prompt
     for s in SCALES.values():  # every test/training sequence fits the position tokens
         assert s.max_position >= max(s.test_lens) + max(s.test_edits)
+
+
+def test_work_plan_names_the_phases_of_every_scale() -> None:
+    smoke, full = work_plan("smoke"), work_plan("full")
+    assert set(smoke) == set(full) == {"construction", "data", "train:ap-mdm", "eval:ap-mdm",
+                                       "train:arm", "eval:arm"}
+    assert all(w > 0 for _, w in full.values())
+    assert all(full[p][1] >= smoke[p][1] for p in full)
 
 
 @pytest.mark.slow
