@@ -36,6 +36,7 @@ def make_manifest(model: PolicyTransformer, tcfg: TrainConfig, data: TransitionD
         "step": result.steps,
         "final_loss": result.final_loss,
         "tokens_per_s": round(result.tokens_per_s, 1),
+        "mfu": result.throughput()["mfu"],
         "torch": torch.__version__,
         **extra,
     }

@@ -58,3 +58,18 @@ def test_shape_formulas_match_built_datasets() -> None:
     train_in = np.random.default_rng(0).integers(0, 8, size=(2, 2))
     data = process_data("prefix_sum", prog, 2, train_in, 0)[0]
     assert (len(data), data.tokens.shape[1]) == process_shape(prog, 2, 2)
+
+
+@pytest.mark.slow  # runs the Dyck construction 4,000 times (minutes on a loaded CPU)
+def test_full_scale_dyck_dataset_fits_the_cap() -> None:
+    from experiments import dyck
+    from simulators.learned.data import apmdm_rows
+
+    scale = dyck.SCALES["full"]
+    cons = dyck.construction()
+    rng = np.random.default_rng([0, 2])
+    traces = [t for t in (cons.run(rng) for _ in range(scale.train_runs))
+              if len(t.final) - 1 <= scale.train_max_len]
+    rows = apmdm_rows(traces, mask_id=cons.vocab.mask_id)
+    width = max(len(r.tokens) for r in rows)
+    assert len(rows) * width * 6 <= MAX_DATASET_CELLS
