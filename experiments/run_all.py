@@ -20,14 +20,15 @@ from pathlib import Path
 
 import torch
 
-from experiments import dyck, parity, pram_mdm
+from experiments import dyck, edit_tracking, parity, pram_mdm
 from experiments.budget import Budget, BudgetExhausted
 from experiments.common import SCALES, command_line, provenance
 from experiments.plan import extrapolate, format_plan, rates
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.learned.train import resolve_device
 
-EXPERIMENTS = {"parity": parity, "dyck": dyck, "pram_mdm": pram_mdm}
+EXPERIMENTS = {"parity": parity, "dyck": dyck, "pram_mdm": pram_mdm,
+               "edit_tracking": edit_tracking}
 
 
 def _write_json(path: Path, payload: dict) -> None:
