@@ -348,7 +348,8 @@ def error_record(err: ProjectError) -> dict[str, Any]:
     for attr in ("record", "fault"):
         rec = getattr(err, attr, None)
         if rec is not None:
-            fields = _jsonable(rec)
+            to_json = getattr(rec, "to_json", None)
+            fields = to_json() if callable(to_json) else _jsonable(rec)
             body["fault"] = fields
             if isinstance(fields, dict):
                 for key, value in fields.items():

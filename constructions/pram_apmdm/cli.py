@@ -18,7 +18,7 @@ from constructions.interface import RunReport
 from constructions.pram_apmdm.construction import DEFAULT_MAX_DECODING_STEPS, Theorem4
 from constructions.pram_apmdm.layout import MAX_VALUE_BITS
 from constructions.pram_apmdm.show import TokenNamer, render_run
-from simulators.cli_support import ArgumentParser, run_main
+from simulators.cli_support import ArgumentParser, int_arg, run_main
 from simulators.errors import UsageError
 from simulators.pram import load_program
 from simulators.pram.inputs import add_input_arguments, inputs_from_args
@@ -33,11 +33,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="simulate a program and print its output and costs")
     add_input_arguments(p)
     add_run_options(p, default_max_steps=DEFAULT_MAX_DECODING_STEPS)
-    p.add_argument("--value-bits", type=int, default=None,
-                   help=f"bits of a token's value field (default and maximum {MAX_VALUE_BITS})")
+    p.add_argument("--value-bits", type=int_arg(2, MAX_VALUE_BITS), default=None,
+                   help=f"bits of a token's value field, 2..{MAX_VALUE_BITS} (default "
+                        f"{MAX_VALUE_BITS})")
     p.add_argument("--show", action="store_true", help="render the canvas after every step")
-    p.add_argument("--max-rows", type=int, default=60, help="canvases shown by --show")
-    p.add_argument("--width", type=int, default=160, help="table width for --show")
+    p.add_argument("--max-rows", type=int_arg(1), default=60, help="canvases shown by --show")
+    p.add_argument("--width", type=int_arg(20, 1000), default=160,
+                   help="table width for --show (20..1000)")
     return parser
 
 

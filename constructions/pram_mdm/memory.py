@@ -5,7 +5,7 @@ sequences over the positions it evaluates, so its memory grows linearly in the c
 ``S``. The constants are measured, not derived: ``benchmarks/memory_estimates.py`` runs
 ``python -m constructions.pram_mdm run`` on the odd-even transposition sort
 (tests/robustness/programs/odd_even_sort.pram) at n = 20, 40, 60 (S = 0.11M .. 1.0M positions)
-and reads the peak resident set size; the marginal cost was 1.53 KB per position on top of an
+and reads the peak resident set size; the marginal cost was 1.54-1.56 KB per position on top of an
 interpreter baseline of about 100 MB (docs/robustness.md, "Memory estimates"). The estimate rounds
 both up, and ``tests/robustness/test_memory_estimates.py`` (slow) re-measures a run to check that
 it never under-estimates.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from simulators.cli_support import check_memory
 
-#: Bytes per canvas position of a Theorem-1 run (measured marginal 1.53 KB, rounded up).
+#: Bytes per canvas position of a Theorem-1 run (measured marginal 1.54-1.56 KB, rounded up).
 BYTES_PER_POSITION = 1_700
 #: Bytes of a run that do not grow with the canvas (interpreter, numpy, the compiled network).
 BASE_BYTES = 200 * 1024 * 1024
