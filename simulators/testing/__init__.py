@@ -17,6 +17,12 @@ reference machine (``pip install powerful-ways[dev]`` brings Hypothesis).
 >>> test_my_pram()
 """
 
+try:
+    import hypothesis  # noqa: F401 - only to fail early with an install hint
+except ImportError as err:  # pragma: no cover - depends on the environment
+    raise ImportError("simulators.testing needs Hypothesis: pip install 'powerful-ways[dev]'"
+                      ) from err
+
 from simulators.testing.edge_values import NARROW_WORDS, edge_integers, edge_values, word_range
 from simulators.testing.faults import FAULT_KINDS, Outcome, fault_kind, fault_step, outcome
 from simulators.testing.pram_conflicts import conflict_cases, expected_conflict_cell

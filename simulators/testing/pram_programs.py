@@ -14,7 +14,8 @@ program has
   the processor's data, ``A[i] % 3``, so bodies *diverge*);
 * branches on data (``if`` / ``else``), indirect addressing ``X[(e) % n]``, every operator of the
   language (``+ - * // % div mod ^ min max abs log2 sqrt not and or`` and the comparisons);
-* ``pardo`` ranges ``lo..hi`` inside ``0..n-1`` (possibly empty), so ``processors n`` holds;
+* ``pardo`` ranges ``lo..hi`` inside ``0..n-1`` (possibly empty), so ``processors n`` holds
+  (with ``edges=True`` also ``0..n``: one processor more than declared, a fault);
 * declared ``time``: the machine's exact step count on the drawn input plus ``slack`` -- found by
   running the reference machine once, so T(n) is honest *and* tight.
 
@@ -229,7 +230,8 @@ def _stmt(draw: st.DrawFn, ctx: _Ctx, depth: int, pad: str) -> list[str]:
 def _pardo(draw: st.DrawFn, ctx: _Ctx, depth: int, pad: str) -> list[str]:
     i = ctx.fresh("i")
     lo = draw(st.sampled_from(["0", "1"]))
-    hi = draw(st.sampled_from(["n - 1", "n - 1", "n // 2", "n - 2"]))
+    his = ["n - 1", "n - 1", "n // 2", "n - 2"] + (["n"] if ctx.edges else [])
+    hi = draw(st.sampled_from(his))  # edges: "0 .. n" needs n + 1 > P processors (a fault)
     inner = ctx.pardo_body(i)
     body = _stmts(draw, inner, depth - 1, pad + "  ", 1, 4)
     if not any(line.lstrip().startswith("B[") for line in body):

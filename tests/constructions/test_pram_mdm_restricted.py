@@ -14,9 +14,9 @@ import numpy as np
 from hypothesis import given, settings
 
 from constructions.pram_mdm import build_pram_mdm, run_built
-from proofs_checks.pram_strategies import PramCase, pram_cases
 from simulators.encoder.restricted import RestrictedEvaluator
 from simulators.pram import load_program
+from simulators.testing.pram_programs import PramCase, pram_cases
 
 
 def _examples(default: int) -> int:

@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="what the scratch copy is made of (default: the committed HEAD)")
     ap.add_argument("--seed", type=int, default=20261129, help="--hypothesis-seed for every run")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per mutant")
+    ap.add_argument("--skip-baseline", action="store_true",
+                    help="with --only: skip the unmutated run (trying mutants only)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/results/mutation.json")
     ap.add_argument("--doc", type=Path, default=ROOT / "docs/mutation.md")
     args = ap.parse_args(argv)
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         mutants = tuple(m for m in CATALOGUE if m.id in args.only)
     try:
         doc = run_catalogue(ROOT, mutants, source=args.source, seed=args.seed,
-                            timeout=args.timeout, log=lambda s: print(s, flush=True))
+                            timeout=args.timeout, log=lambda s: print(s, flush=True),
+                            baseline=not (args.skip_baseline and args.only))
     except (RuntimeError, AnchorError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2 if isinstance(err, AnchorError) else 3

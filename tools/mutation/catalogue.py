@@ -12,16 +12,20 @@ from tools.mutation.model import Mutant
 
 # -------------------------------------------------------------------- test subsets (default suite)
 MACHINE = ("tests/pram/test_memory_models.py", "tests/pram/test_semantics.py",
-           "tests/pram/test_reference.py", "tests/rigor/test_edge_outcomes.py")
-SEMANTICS = ("tests/pram/test_semantics.py", "tests/pram/test_reference.py",
-             "tests/pram/test_memory_models.py", "tests/rigor/test_edge_outcomes.py")
+           "tests/rigor/test_word_edges.py", "tests/pram/test_reference.py",
+           "tests/rigor/test_edge_outcomes.py")
+SEMANTICS = ("tests/rigor/test_word_edges.py", "tests/pram/test_semantics.py",
+             "tests/pram/test_reference.py", "tests/pram/test_memory_models.py",
+             "tests/rigor/test_edge_outcomes.py")
 G = ("tests/processes/test_transition.py", "tests/processes/test_apmdm_engine.py")
 GRAMMARS = ("tests/grammars",)
 FILL = ("tests/processes/test_mdm_engine.py",)
-THM1 = ("tests/rigor/test_edge_outcomes.py", "tests/constructions/test_pram_mdm.py",
-        "tests/rigor/test_network_runs.py", "proofs_checks/test_thm1_simulation.py")
-THM4 = ("tests/rigor/test_edge_outcomes.py", "tests/constructions/test_pram_apmdm.py",
-        "tests/rigor/test_network_runs.py", "proofs_checks/test_thm4_simulation.py")
+THM1 = ("tests/rigor/test_word_edges.py", "tests/rigor/test_edge_outcomes.py",
+        "tests/constructions/test_pram_mdm.py", "tests/rigor/test_network_runs.py",
+        "proofs_checks/test_thm1_simulation.py")
+THM4 = ("tests/rigor/test_word_edges.py", "tests/rigor/test_edge_outcomes.py",
+        "tests/constructions/test_pram_apmdm.py", "tests/rigor/test_network_runs.py",
+        "proofs_checks/test_thm4_simulation.py")
 THM5 = ("tests/constructions/test_dyck_apmdm.py", "proofs_checks/test_thm5_dyck_apmdm.py")
 MASKED_ARM = ("tests/constructions/test_masked_arm_program.py",
               "proofs_checks/test_thm3_masked_arm.py")
@@ -40,6 +44,7 @@ T1 = "constructions/pram_mdm/program.py"
 T4 = "constructions/pram_apmdm/step_program.py"
 D5 = "constructions/dyck_apmdm/program.py"
 MA = "constructions/masked_arm/program.py"
+PA = "constructions/parity_apmdm/process.py"
 
 CATALOGUE: tuple[Mutant, ...] = (
     # ------------------------------------------------------------ the reference machine
@@ -207,4 +212,15 @@ CATALOGUE: tuple[Mutant, ...] = (
     Mutant("thm3-pick-rightmost", MA, "Theorem 3: follows the MDM's rightmost fill",
            'pick_pos = aggregate(chosen, idx, "leftmost", default=-1)',
            'pick_pos = aggregate(chosen, idx, "rightmost", default=-1)', MASKED_ARM),
+    # ------------------------------------------------------------ parity AP-MDM
+    Mutant("parity-remask-ones", PA, "parity: a lone 1 before a 0 is remasked (changes parity)",
+           'ew("and", at1, ew("or", ew("eq", a, ZERO), same))',
+           'ew("and", at1, ew("or", ew("ne", a, MASK), same))', PARITY),
+    Mutant("parity-delete-wrong-side", PA, "parity: the second step deletes the other bit",
+           'ew("and", at2, ew("eq", b, MASK)))', 'ew("and", at2, ew("eq", a, MASK)))', PARITY),
+    Mutant("parity-right-neighbour-off-by-one", PA, "parity: reads the bit two to the right",
+           'right = aggregate(select(idx, ew("add", idx, 1), "=="), tok, "leftmost", '
+           'default=NONE)',
+           'right = aggregate(select(idx, ew("add", idx, 2), "=="), tok, "leftmost", '
+           'default=NONE)', PARITY),
 )

@@ -102,14 +102,18 @@ def _versions() -> dict[str, str]:
 
 
 def run_catalogue(root: Path, mutants: Sequence[Mutant], *, source: str, seed: int,
-                  timeout: float, log: Any = print) -> dict[str, Any]:
-    """Baseline, then every mutant; returns the results document (see docs/mutation.md)."""
+                  timeout: float, log: Any = print, baseline: bool = True) -> dict[str, Any]:
+    """Baseline, then every mutant; returns the results document (see docs/mutation.md).
+
+    ``baseline=False`` skips the unmutated run (only for trying mutants: a kill then may be a
+    test that fails anyway, so such results are never written to the docs)."""
     scratch = make_scratch(root, source)
     try:
         check_catalogue(scratch, mutants)
         union = sorted({t for m in mutants for t in m.tests})
         log(f"baseline: {len(union)} test paths, unmutated, seed {seed} ...")
-        base = run_tests(scratch, union, seed, timeout * 3)
+        base = (run_tests(scratch, union, seed, timeout * 3) if baseline
+                else Verdict(False, "baseline skipped", 0.0, 0))
         if base.killed:
             raise RuntimeError(f"the unmutated suite fails ({base.killed_by}); mutation results "
                                f"would mean nothing")

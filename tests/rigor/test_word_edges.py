@@ -1,0 +1,101 @@
+"""Word boundaries and the division/pow rules, stated literally (docs/pram-isa.md) and checked
+in the reference machine and both PRAM constructions.
+
+The expected values here are written out from the documentation -- not computed with
+``simulators.pram.semantics`` -- so a change to that single definition (everything else derives
+from it) is caught too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulators.pram import compile_source, run
+from simulators.pram import semantics as sem
+from simulators.testing import PramCase, outcome, word_range
+from tests.rigor.agreement import check_agrees
+
+# (fn, a, b, documented result): floor division, divisor-signed modulo, pow, truth values.
+LITERAL = [
+    ("div", 7, 2, 3), ("div", -7, 2, -4), ("div", 7, -2, -4), ("div", -7, -2, 3),
+    ("mod", 7, 2, 1), ("mod", -7, 2, 1), ("mod", 7, -2, -1), ("mod", -7, -2, -1),
+    ("pow", 0, 0, 1), ("pow", -2, 3, -8), ("pow", -1, 10**6 + 1, -1), ("pow", 3, 4, 81),
+    ("min", -3, 2, -3), ("max", -3, 2, 2), ("and", 5, -1, 1), ("or", 0, 0, 0),
+    ("lt", -1, 0, 1), ("ge", 0, 0, 1), ("ne", 2, 2, 0),
+]
+UNARY_LITERAL = [("log2", 1, 0), ("log2", 1023, 9), ("log2", 1024, 10), ("sqrt", 0, 0),
+                 ("sqrt", 15, 3), ("sqrt", 16, 4), ("not", 0, 1), ("not", -5, 0),
+                 ("abs", -9, 9), ("neg", 4, -4)]
+DOMAIN = [("div", 1, 0), ("mod", -1, 0), ("pow", 2, -1)]
+UNARY_DOMAIN = [("log2", 0), ("log2", -4), ("sqrt", -1)]
+
+
+@pytest.mark.parametrize(("fn", "a", "b", "want"), LITERAL)
+def test_binary_functions_as_documented(fn: str, a: int, b: int, want: int) -> None:
+    assert sem.binary(fn, a, b) == want
+
+
+@pytest.mark.parametrize(("fn", "a", "want"), UNARY_LITERAL)
+def test_unary_functions_as_documented(fn: str, a: int, want: int) -> None:
+    assert sem.unary(fn, a) == want
+
+
+@pytest.mark.parametrize(("fn", "a", "b"), DOMAIN)
+def test_binary_domain_faults(fn: str, a: int, b: int) -> None:
+    with pytest.raises(sem.InstructionFault):
+        sem.binary(fn, a, b)
+
+
+@pytest.mark.parametrize(("fn", "a"), UNARY_DOMAIN)
+def test_unary_domain_faults(fn: str, a: int) -> None:
+    with pytest.raises(sem.InstructionFault):
+        sem.unary(fn, a)
+
+
+@pytest.mark.parametrize("bits", [8, 16, 26, 64])
+def test_word_range_as_documented(bits: int) -> None:
+    assert sem.word_range(bits) == (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    assert word_range(bits) == sem.word_range(bits)
+
+
+def _boundary_cases(bits: int) -> list[tuple[str, int, int, bool]]:
+    """(operator, a, b, overflows): results exactly at and one past each end of the word."""
+    lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    quarter = 2 ** (bits - 2)
+    return [("+", hi, 0, False), ("+", hi, 1, True), ("+", lo, -1, True), ("-", lo, 0, False),
+            ("-", lo, 1, True), ("-", hi, -1, True), ("*", quarter, 2, True),
+            ("*", -quarter, 2, False), ("*", lo, -1, True), ("*", lo, 1, False),
+            ("div", lo, -1, True), ("div", lo, 1, False), ("^", 2, bits - 1, True),
+            ("^", -2, bits - 1, False), ("^", 2, bits - 2, False)]
+
+
+_EXACT = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+          "div": lambda a, b: a // b, "^": lambda a, b: a**b}
+
+
+def _case(op: str, a: int, b: int, bits: int) -> PramCase:
+    source = "\n".join(["program edge", "model EREW", f"word {bits}", "input A[n]",
+                        "output B[n]", "shared C[n]", "processors 1", "time 12", "begin",
+                        f"  B[0] := A[0] {op} A[1]", "end", ""])
+    prog = compile_source(source)
+    inputs = {"A": [a, b]}
+    got = outcome(lambda: run(prog, inputs), lambda r: r.output)
+    return PramCase(source=source, program=prog, inputs=inputs, model="EREW", steps=0,
+                    output=got.output, word_bits=bits, outcome=got)
+
+
+@pytest.mark.parametrize("bits", [8, 26, 64])
+def test_machine_overflows_exactly_outside_the_word(bits: int) -> None:
+    for op, a, b, overflows in _boundary_cases(bits):
+        case = _case(op, a, b, bits)
+        got = case.outcome
+        assert (got.fault == "overflow") == overflows, (op, a, b, bits, got)
+        if not overflows:
+            assert got.output is not None
+            assert got.output["B"][0] == _EXACT[op](a, b)
+
+
+@pytest.mark.parametrize("bits", [8, 26])
+def test_constructions_overflow_exactly_where_the_machine_does(bits: int) -> None:
+    for op, a, b, _ in _boundary_cases(bits):
+        check_agrees(_case(op, a, b, bits))
