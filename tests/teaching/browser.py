@@ -29,7 +29,7 @@ return out;
 """
 
 
-def browser_or_skip(width: int = 1400, height: int = 1000) -> Any:
+def browser_or_skip(width: int = 1400, height: int = 2400) -> Any:
     """A started headless Chromium WebDriver, or ``pytest.skip`` saying what is missing."""
     try:
         from selenium import webdriver
