@@ -69,3 +69,40 @@ def test_emit_report_prints_json_or_text(capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(capsys.readouterr().out)["decoding_steps"] == 3
     emit_report(_parse([]), rep, text=lambda r: f"steps={r.decoding_steps}")
     assert capsys.readouterr().out == "steps=3\n"
+
+
+def _all_constructions() -> list:
+    from constructions.dyck_apmdm.construction import Theorem5
+    from constructions.dyck_apmdm.process import DyckAPMDM
+    from constructions.masked_arm.construction import Theorem3
+    from constructions.parity_apmdm import Parity
+    from constructions.pram_apmdm.construction import Theorem4
+    from constructions.pram_mdm.construction import Theorem1
+    from simulators.pram import load_program
+    from simulators.pram.example_inputs import EXAMPLES_DIR
+
+    prog = load_program(str(EXAMPLES_DIR / "prefix_sum.pram"))
+    inputs = {"A": [2, 7]}
+    return [Theorem1.build(prog, inputs), Theorem4.build(prog, inputs),
+            Theorem3.of(Theorem1.build(prog, {"A": [2]}, one_token_per_step=True)),
+            Theorem5(DyckAPMDM(2, True, 6)), Parity.from_bits([1, 0, 1, 1])]
+
+
+def test_every_construction_reports_what_its_trace_shows() -> None:
+    """Theorems 1, 3, 4, 5 and parity: the protocol, the same JSON keys, and the numbers equal
+    to what the recorded canvases show (longest canvas, first/last length, step count)."""
+    from constructions.interface import Construction
+
+    names = set()
+    for thm in _all_constructions():
+        assert isinstance(thm, Construction)
+        rep = thm.run(record_canvases=True, rng=np.random.default_rng(1))
+        assert rep.trace is not None and tuple(sorted(rep.to_json())) == tuple(sorted(REPORT_KEYS))
+        lengths = [len(c) for c in rep.trace.canvases]
+        assert rep.context_length == max(lengths), thm.name
+        assert (rep.initial_length, rep.final_length) == (lengths[0], lengths[-1])
+        assert rep.decoding_steps == len(lengths) - 1
+        assert rep.network == network_size(thm.program.cost())
+        json.dumps(thm.decode_state(rep.trace.final))  # JSON-able
+        names.add(rep.construction)
+    assert names == {"theorem1", "theorem3", "theorem4", "theorem5", "parity"}
