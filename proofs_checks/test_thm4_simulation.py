@@ -101,7 +101,7 @@ def test_every_example_larger_sizes(name: str, n: int) -> None:
 
 #: Fewer examples than the default profile's 25 (each runs the AP-MDM in lock-step); the
 #: thorough profile keeps its own, larger count.
-_RANDOM_EXAMPLES = 8 if settings.default.max_examples <= 25 else settings.default.max_examples
+_RANDOM_EXAMPLES = 8 if settings().max_examples <= 25 else settings().max_examples
 
 
 @settings(max_examples=_RANDOM_EXAMPLES)

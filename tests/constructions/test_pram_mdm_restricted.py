@@ -21,7 +21,7 @@ from simulators.testing.pram_programs import PramCase, pram_cases
 
 def _examples(default: int) -> int:
     """``default`` under the fast profile; proportionally more under ``thorough``."""
-    return max(default, settings.default.max_examples * default // 25)
+    return max(default, settings().max_examples * default // 25)
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "pram"
