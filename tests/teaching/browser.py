@@ -47,7 +47,9 @@ def browser_or_skip(width: int = 1400, height: int = 2400) -> Any:
                 f"--window-size={width},{height}"):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=opts)
+    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    driver.set_script_timeout(300)  # a loaded CI machine steps a large page slowly
+    return driver
 
 
 def console_errors(driver: Any) -> list[str]:

@@ -164,3 +164,31 @@ def test_dyck_page(browser, tmp_path):
     assert browser.find_element("id", "view").text.strip() not in ("", "(no decoded view for "
                                                                      "this construction)")
     assert console_errors(browser) == []
+
+
+@pytest.mark.slow
+def test_theorem1_page_at_n256_opens_and_steps(browser, tmp_path):
+    """The large case of the viewer: Theorem 1 prefix sums at n = 256 (a 320,513-token canvas,
+    127 frames). The page stays a few MB (steps travel as deltas) and stepping through every
+    frame keeps the DOM to the rows in view; timings are recorded, with a loose bound (the
+    machine running the suite may be loaded)."""
+    from constructions.pram_mdm.cli import main
+
+    page = tmp_path / "n256.html"
+    values = ",".join(str(i % 10) for i in range(256))
+    assert main(["run", str(ROOT / "examples/pram/prefix_sum.pram"), "--input", f"A={values}",
+                 "--html", str(page)]) == 0
+    assert page.stat().st_size < 20_000_000
+    browser.set_window_size(1400, 1000)  # a lecture screen, not the tall test window
+    _open(browser, page)
+    ms = browser.execute_script("""
+        const t = [];
+        for (let i = 0; i < traceViewer.frames; i++) {
+          const a = performance.now(); traceViewer.goto(i); t.push(performance.now() - a); }
+        t.sort((x, y) => x - y);
+        return [traceViewer.frames, t[Math.floor(t.length / 2)],
+                document.querySelectorAll('#spacer .cell').length];""")
+    frames, median_ms, cells_in_dom = ms
+    assert frames == 127 and cells_in_dom < 2000
+    assert median_ms < 1000, f"median step {median_ms:.0f} ms"
+    assert console_errors(browser) == []
