@@ -1,8 +1,8 @@
 """Regenerate the viewer screenshots in docs/img/ (needs Chromium + chromedriver + selenium).
 
 ``python -m examples.course.screenshots`` writes the two pages the README shows (Theorem 1 on
-prefix sums of 3,1,4,1; Theorem 5 sampling two-sided Dyck-2, seed 2) with the construction CLIs'
-``--html``, opens each in headless Chromium at a step worth looking at, selects a changed cell
+prefix sums of 3,1,4,1; Theorem 5 sampling two-sided Dyck-2, seed 2) and three the course shows
+(parity, Theorem 4, edit tracking) with the construction CLIs' ``--html``, opens each in headless Chromium at a step worth looking at, selects a changed cell
 and saves a PNG. Deterministic inputs; the pictures change only when the viewer does.
 """
 
@@ -19,6 +19,12 @@ SHOTS = [  # (file, CLI module main, argv, frame to show)
      ["run", "examples/pram/prefix_sum.pram", "--input", "A=3,1,4,1"], 4),
     ("dyck_viewer.png", "constructions.dyck_apmdm.cli",
      ["sample", "--k", "2", "--max-length", "12", "--seed", "2"], 6),
+    # the course's lessons 2, 6 and 9
+    ("parity_viewer.png", "constructions.parity_apmdm.cli", ["1011001"], 1),
+    ("theorem4_viewer.png", "constructions.pram_apmdm.cli",
+     ["run", "examples/pram/prefix_sum.pram", "--input", "A=3,1,4,1"], 4),
+    ("edit_viewer.png", "constructions.edit_apmdm.cli",
+     ["run", "--sequence", "abcab", "--edits", "ins 0 d, del 2, ins 5 a, del 0"], 2),
 ]
 
 
