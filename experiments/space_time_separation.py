@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,7 @@ SWEEPS: dict[str, tuple[Callable[[int, np.random.Generator], Inputs], tuple[int,
 }
 
 
-def measure(name: str, n: int) -> dict[str, object]:
+def measure(name: str, n: int) -> dict[str, Any]:
     """One row: PRAM T, S, P; Theorem-1 context; Theorem-4 peak canvas and steps."""
     make_inputs = SWEEPS[name][0]
     prog = load_program(str(EXAMPLES / f"{name}.pram"))
@@ -104,7 +105,7 @@ def provenance() -> dict[str, object]:
             "numpy": np.__version__, "input_seeds": "numpy default_rng(1000 + n)"}
 
 
-def markdown(rows: list[dict[str, object]]) -> str:
+def markdown(rows: list[dict[str, Any]]) -> str:
     head = ("| program | n | PRAM T | memory S | P | Thm-1 MDM context | AP-MDM peak canvas "
             "| AP-MDM steps | Thm-1 / AP-MDM |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
@@ -116,7 +117,7 @@ def markdown(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def plot(rows: list[dict[str, object]], path: Path) -> None:
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
     import matplotlib.ticker
 
@@ -176,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     t0 = time.perf_counter()
     for name in names:
-        for n in SWEEPS[name][2 if args.quick else 1]:
+        _, full, quick = SWEEPS[name]
+        for n in quick if args.quick else full:
             rows.append(measure(name, n))
             print(f"  {name} n={n}: T={rows[-1]['T']} ({rows[-1]['apmdm_seconds']} s)",
                   file=sys.stderr)

@@ -147,7 +147,7 @@ def build_program(layout: SudokuLayout) -> Program:
     new_value = ew("sub", smallest, 1)
     colour_tok = ew("add", top, layout.colour0)
     write_new = ew("or", ew("and", fill, forced), chosen)
-    y = tok
+    y: Seq = tok
     y = ew("where", ew("and", write_new, is_v), new_value, y)
     y = ew("where", ew("and", write_new, is_c), colour_tok, y)
     y = ew("where", ew("and", ew("and", fill, forced), is_k), layout.normal, y)

@@ -266,7 +266,7 @@ def _assemble(name: str, headers: list, body: tuple[Stmt, ...], err) -> ProgramA
         if isinstance(value, Num) and value.value < 0:  # a constant bound can be checked now
             raise err(f"the {bound} bound must be non-negative, got {value.value}",
                       positions[bound])
-    word = int(singles.get("word", 64))  # type: ignore[arg-type]
+    word = int(singles.get("word", 64))  # type: ignore[call-overload]
     if not 2 <= word <= 64:
         raise err(f"word size must be between 2 and 64 bits, got {word}", positions["word"])
     return ProgramAst(
@@ -338,7 +338,8 @@ def parse_source(text: str, file: str = "<input>") -> ProgramAst:
         tree = _lark().parse(text)
     except UnexpectedCharacters as err:
         loc = _location(file, lines, err.line, err.column)
-        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        pos = err.pos_in_stream if err.pos_in_stream is not None else -1
+        ch = text[pos] if 0 <= pos < len(text) else "?"
         raise ParseError(f"unexpected character {ch!r}", loc) from None
     except UnexpectedEOF as err:
         if nesting.unclosed is not None:
