@@ -2,8 +2,9 @@
 
 ``python -m examples.course.screenshots`` writes the two pages the README shows (Theorem 1 on
 prefix sums of 3,1,4,1; Theorem 5 sampling two-sided Dyck-2, seed 2) and three the course shows
-(parity, Theorem 4, edit tracking) with the construction CLIs' ``--html``, opens each in headless Chromium at a step worth looking at, selects a changed cell
-and saves a PNG. Deterministic inputs; the pictures change only when the viewer does.
+(parity, Theorem 4, edit tracking) with the construction CLIs' ``--html``, opens each in
+headless Chromium at a step worth looking at, selects a changed cell and saves a PNG.
+Deterministic inputs; the pictures change only when the viewer does.
 """
 
 from __future__ import annotations
