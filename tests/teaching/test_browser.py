@@ -160,6 +160,23 @@ def test_dyck_page(browser, tmp_path):
     d = trace.decisions[f - 1]
     assert (shown["y"], shown["remask"], shown["insert"], shown["delete"]) == (
         d.y[pos], d.remask[pos], d.insert[pos], d.delete[pos])
+    # Not colour alone: every marked cell carries its operation's glyph and line style.
+    styles = browser.execute_script("""
+        const out = {};
+        for (const step of [...Array(traceViewer.frames).keys()]) {
+          traceViewer.goto(step);
+          for (const e of document.querySelectorAll('#spacer .cell:not(.op-k)')) {
+            const g = e.querySelector('.glyph'), cs = getComputedStyle(e);
+            out[e.dataset.op] = [g ? g.textContent : '', cs.borderTopStyle,
+                                 cs.textDecorationLine + ' ' + cs.textDecorationStyle];
+          }
+        }
+        return out;""")
+    assert {op: v[0] for op, v in styles.items()} == {
+        op: g for op, g in {"f": "\u25cf", "r": "\u21ba", "i": "+", "d": "\u2715"}.items()
+        if op in styles}
+    assert len({(v[1], v[2]) for v in styles.values()}) == len(styles)  # distinct line styles
+    assert {"f", "i"} <= set(styles)
     # The decoded view (the reduction of the word) is on the page.
     assert browser.find_element("id", "view").text.strip() not in ("", "(no decoded view for "
                                                                      "this construction)")
