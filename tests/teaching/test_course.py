@@ -62,7 +62,10 @@ def _run_in_process(argv: list[str]) -> int:
         sys.argv = saved
 
 
-@pytest.mark.parametrize("page", LESSONS, ids=[p.stem for p in LESSONS])
+PAGES = [ROOT / "docs" / "course" / "README.md", *LESSONS]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_every_lesson_command_runs(page, tmp_path, monkeypatch):
     """Run each fenced bash command as a student would, from a scratch directory that sees the
     repository's examples/ and docs/ (so files the lesson writes land in the scratch dir)."""
