@@ -170,3 +170,14 @@ def test_processes_cli_writes_a_page_from_a_trace_file(tmp_path):
     src.write_text(bare.to_json())
     with pytest.raises(UsageError, match="no recorded canvases"):
         main(["html", str(src), "-o", str(page)])
+
+
+def test_dyck_html_does_not_change_the_samples(tmp_path, capsys):
+    """--html replays the noise from a saved rng state: the runs' words stay the same."""
+    from constructions.dyck_apmdm.cli import main
+
+    argv = ["sample", "--k", "2", "--max-length", "10", "--seed", "4", "--num", "3", "--json"]
+    assert main(argv) == 0
+    plain = capsys.readouterr().out
+    assert main([*argv, "--html", str(tmp_path / "d.html")]) == 0
+    assert capsys.readouterr().out == plain and (tmp_path / "d.html").stat().st_size
