@@ -30,11 +30,18 @@ from simulators.weights.attention import (
     count_from_normaliser,
     feature_needs,
     head_specs,
-    holds,
     post_process,
 )
 from simulators.weights.mlp import MLPBuilder
-from simulators.weights.network import Attention, Embedding, MLPLevel
+from simulators.weights.network import (
+    COL_ONEHOT,
+    COL_SQUARE,
+    COL_THERMO,
+    COL_VALUE,
+    Attention,
+    Embedding,
+    MLPLevel,
+)
 from simulators.weights.realise import realise
 from simulators.weights.values import Residual, Val
 
@@ -133,7 +140,7 @@ class CompiledNetwork(nn.Module):
         # In place (no autograd here): one residual tensor, updated column block by block.
         for kind, mods in self.stack:
             if kind == "attn":
-                outs = []
+                outs: list[tuple[Any, torch.Tensor, torch.Tensor | None]] = []
                 for head in mods:
                     if rows is None or id(head) in self.everywhere:
                         outs.append((head, head(x), None))
@@ -168,7 +175,7 @@ class CompiledNetwork(nn.Module):
             if lo < self.tok_range[0] or hi > self.tok_range[1]:
                 raise UsageError(f"canvas holds token ids {lo}..{hi} outside the declared range "
                                  f"tokens({self.tok_range[0]}, {self.tok_range[1]})")
-        dev = self.embedding.tok_table.device
+        dev = self.embedding.noise_dims.device
         noise = None
         if self.random_sources:
             if rng is None:
@@ -243,8 +250,9 @@ class CompiledNetwork(nn.Module):
         attn = [m for k, m in self.stack if k == "attn"]
         mlps = [m for k, m in self.stack if k == "mlp"]
         levels = [lv for m in mlps for lv in m]
-        params = int(self.embedding.tok_table.shape[0] + self.embedding.pos_table.shape[0]) * d
-        stored = int(self.embedding.tok_table.numel() + self.embedding.pos_table.numel())
+        # embedding tables as a dense transformer holds them: one d_model row per id/position
+        params = (self.embedding.vocab_rows + self.max_length) * d
+        stored = 3 * int(len(self.embedding.tok_kinds) + len(self.embedding.pos_kinds))
         for m in attn:
             for h in m:
                 dh = int(h.wq.shape[0])
@@ -342,7 +350,7 @@ def compile_program(program: Program, *, max_length: int | None = None,
     tok_src = [n for n in nodes if isinstance(n, Source) and n.kind == "tokens"]
     tok_range = None
     tok_dims: list[int] = []
-    tok_cols: list[tuple[str, tuple | None, Interval]] = []
+    tok_cols: list[tuple[int, int, int]] = []
     if tok_src:
         tok_range = (min(ranges[t.uid].lo for t in tok_src),
                      max(ranges[t.uid].hi for t in tok_src))
@@ -351,26 +359,27 @@ def compile_program(program: Program, *, max_length: int | None = None,
             d = res.alloc(name(t), r.lo, r.hi)
             vals[t.uid] = Val.dim(d)
             tok_dims.append(d)
-            tok_cols.append(("value", None, r))
+            tok_cols.append((COL_VALUE, 0, 0))
             for nd in needs.get(t.uid, []):
                 for key, t_, fv in _feature_columns(nd, r):
                     d = res.alloc(f"{name(t)}.{key}", *fv)
                     tok_dims.append(d)
-                    tok_cols.append(("feat", (nd, t_), r))
+                    tok_cols.append(_column(nd, t_, r))
+                    _register_feature(feats, (nd, t_), d)
     pos_dims: list[int] = []
-    pos_cols: list[tuple] = []
-    idx_range = Interval(0, S - 1)
+    pos_cols: list[tuple[int, int, int]] = []
     d = res.alloc(name(idx_src) if idx_src is not None else "position", 0, S - 1)
     idx_val = Val.dim(d)
     pos_dims.append(d)
-    pos_cols.append(("value", None, idx_range))
+    pos_cols.append((COL_VALUE, 0, 0))
     if idx_src is not None:
         vals[idx_src.uid] = idx_val
         for nd in needs.get(idx_src.uid, []):
             for key, t_, fv in _feature_columns(nd, ranges[idx_src.uid]):
                 d = res.alloc(f"{name(idx_src)}.{key}", *fv)
                 pos_dims.append(d)
-                pos_cols.append(("feat", (nd, t_), ranges[idx_src.uid]))
+                pos_cols.append(_column(nd, t_, ranges[idx_src.uid]))
+                _register_feature(feats, (nd, t_), d)
     randoms = [n for n in nodes if _is_random(n)]
     noise_dims = []
     for n in randoms:
@@ -382,17 +391,6 @@ def compile_program(program: Program, *, max_length: int | None = None,
             vals[n.uid] = Val.constant(float(ranges[n.uid].lo))
             for nd in needs.get(n.uid, []):
                 build_features(None, nd, vals[n.uid], ranges[n.uid], feats, name(n))
-    # embedding features as readouts of their columns
-    for cols, dims in ((tok_cols, tok_dims), (pos_cols, pos_dims)):
-        for (kind, nd, _), dim in zip(cols, dims, strict=True):
-            if kind == "feat":
-                _register_feature(feats, nd, dim)
-
-    tok_table = []
-    if tok_range is not None:
-        for v in range(tok_range[0], tok_range[1] + 1):
-            tok_table.append([_column_value(c, v) for c in tok_cols])
-    pos_table = [[_column_value(c, p) for c in pos_cols] for p in range(S)]
     # ---- sublayers
     top = max(list(m_slot.values()) + [0])
     sublayers: list[tuple[str, list[Any]]] = []
@@ -439,8 +437,8 @@ def compile_program(program: Program, *, max_length: int | None = None,
                     build_features(b, nd, vals[node.uid], ranges[node.uid], feats, name(node))
         if b.levels:
             sublayers.append(("mlp", _levels(b, dtype)))
-    embedding = Embedding(tok_dims, tok_table or [[]], tok_range[0] if tok_range else 0,
-                          pos_dims, pos_table, noise_dims, len(res), dtype)
+    embedding = Embedding(tok_dims, tok_cols, tok_range or (0, -1), pos_dims, pos_cols, S,
+                          noise_dims, len(res), dtype)
     readouts = {k: vals[seq.uid] for k, seq in program.outputs.items()}
     net = CompiledNetwork(program, S, gap, dtype, embedding, sublayers, readouts, res, randoms,
                           tok_range)
@@ -457,16 +455,13 @@ def _feature_columns(nd: tuple, r: Interval) -> list[tuple[str, int, tuple[float
     return [(f"[{t}{nd[2]}]", t, (0.0, 1.0)) for t in range(nd[3], nd[4] + 1)]
 
 
-def _column_value(col: tuple, v: int) -> float:
-    kind, nd, r = col
-    if kind == "value":
-        return float(v)
-    need, t = nd
-    if need[0] == "sq":
-        return float((v - r.lo) ** 2)
-    if need[0] == "oh":
-        return 1.0 if v == t else 0.0
-    return 1.0 if holds(need[2], t, v) else 0.0
+def _column(nd: tuple, t: int, r: Interval) -> tuple[int, int, int]:
+    """The embedding column (kind, t, pred) of one feature of a token / position."""
+    if nd[0] == "sq":
+        return (COL_SQUARE, r.lo, 0)
+    if nd[0] == "oh":
+        return (COL_ONEHOT, t, 0)
+    return (COL_THERMO, t, ("<", "<=", ">", ">=").index(nd[2]))
 
 
 def _register_feature(feats: Features, nd: tuple, dim: int) -> None:

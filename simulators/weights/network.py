@@ -33,30 +33,81 @@ def _index(data: list[int]) -> torch.Tensor:
     return torch.as_tensor(data, dtype=torch.long)
 
 
+#: Embedding column kinds: the id itself, its square ``(v - lo)^2``, an indicator ``[v == t]``,
+#: or a comparison ``[t pred v]`` (pred 0..3 = ``<``, ``<=``, ``>``, ``>=``).
+COL_VALUE, COL_SQUARE, COL_ONEHOT, COL_THERMO = 0, 1, 2, 3
+
+
+def embedding_rows(ids: torch.Tensor, kinds: torch.Tensor, ts: torch.Tensor,
+                   preds: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """Rows of an embedding table for the ids ``ids``: column ``j`` is defined by
+    ``(kinds[j], ts[j], preds[j])`` (see the COL_* constants). The table of a vocabulary of V
+    ids is ``embedding_rows(arange(V), ...)``; generating only the rows a canvas uses is the
+    same lookup without materialising V rows (Theorem 4's vocabulary has ~2^(b+4) ids)."""
+    v = ids.to(torch.float64).unsqueeze(-1)
+    t = ts.to(torch.float64)
+    value = v.expand(*v.shape[:-1], t.shape[0])
+    square = (v - t) ** 2
+    onehot = (v == t).to(torch.float64)
+    thermo = torch.where(preds == 0, t < v, torch.where(preds == 1, t <= v,
+                         torch.where(preds == 2, t > v, t >= v))).to(torch.float64)
+    out = torch.where(kinds == COL_VALUE, value, torch.where(
+        kinds == COL_SQUARE, square, torch.where(kinds == COL_ONEHOT, onehot, thermo)))
+    return out.to(dtype)
+
+
 class Embedding(nn.Module):
+    """Token embedding (over ids ``tok_lo..tok_hi``) + positional embedding (over ``0..S-1``)
+    + the noise channels of a stochastic program, each written into its residual columns."""
+
     tok_dims: torch.Tensor
     pos_dims: torch.Tensor
     noise_dims: torch.Tensor
+    tok_kinds: torch.Tensor
+    tok_ts: torch.Tensor
+    tok_preds: torch.Tensor
+    pos_kinds: torch.Tensor
+    pos_ts: torch.Tensor
+    pos_preds: torch.Tensor
 
-    def __init__(self, tok_dims: list[int], tok_table: Any, tok_lo: int,
-                 pos_dims: list[int], pos_table: Any, noise_dims: list[int],
+    def __init__(self, tok_dims: list[int], tok_cols: list[tuple[int, int, int]],
+                 tok_range: tuple[int, int], pos_dims: list[int],
+                 pos_cols: list[tuple[int, int, int]], max_length: int, noise_dims: list[int],
                  d_model: int, dtype: torch.dtype) -> None:
         super().__init__()
         self.d_model = d_model
-        self.tok_lo = tok_lo
-        self.register_buffer("tok_dims", _index(tok_dims))
-        self.tok_table = _param(tok_table, dtype)
-        self.register_buffer("pos_dims", _index(pos_dims))
-        self.pos_table = _param(pos_table, dtype)
+        self.dtype = dtype
+        self.tok_range = tok_range
+        self.max_length = max_length
+        for prefix, dims, cols in (("tok", tok_dims, tok_cols), ("pos", pos_dims, pos_cols)):
+            self.register_buffer(f"{prefix}_dims", _index(dims))
+            self.register_buffer(f"{prefix}_kinds", _index([c[0] for c in cols]))
+            self.register_buffer(f"{prefix}_ts", _index([c[1] for c in cols]))
+            self.register_buffer(f"{prefix}_preds", _index([c[2] for c in cols]))
         self.register_buffer("noise_dims", _index(noise_dims))
+
+    @property
+    def vocab_rows(self) -> int:
+        return self.tok_range[1] - self.tok_range[0] + 1 if len(self.tok_dims) else 0
+
+    def token_table(self) -> torch.Tensor:
+        """The token embedding table, materialised (rows ``tok_lo..tok_hi``)."""
+        ids = torch.arange(self.tok_range[0], self.tok_range[1] + 1, device=self.tok_ts.device)
+        return embedding_rows(ids, self.tok_kinds, self.tok_ts, self.tok_preds, self.dtype)
+
+    def position_table(self) -> torch.Tensor:
+        ids = torch.arange(self.max_length, device=self.pos_ts.device)
+        return embedding_rows(ids, self.pos_kinds, self.pos_ts, self.pos_preds, self.dtype)
 
     def forward(self, tokens: torch.Tensor, noise: torch.Tensor | None) -> torch.Tensor:
         b, n = tokens.shape
-        x = torch.zeros(b, n, self.d_model, dtype=self.tok_table.dtype, device=tokens.device)
+        x = torch.zeros(b, n, self.d_model, dtype=self.dtype, device=tokens.device)
         if len(self.tok_dims):
-            x[..., self.tok_dims] = self.tok_table[tokens - self.tok_lo]
-        if len(self.pos_dims):
-            x[..., self.pos_dims] = self.pos_table[:n].unsqueeze(0).expand(b, n, -1)
+            x[..., self.tok_dims] = embedding_rows(tokens, self.tok_kinds, self.tok_ts,
+                                                   self.tok_preds, self.dtype)
+        pos = torch.arange(n, device=tokens.device)
+        x[..., self.pos_dims] = embedding_rows(pos, self.pos_kinds, self.pos_ts, self.pos_preds,
+                                               self.dtype).unsqueeze(0).expand(b, n, -1)
         if len(self.noise_dims):
             assert noise is not None
             x[..., self.noise_dims] = noise.to(x.dtype)
