@@ -8,6 +8,7 @@ outputs is exactly two-sided Dyck-k, plus the one-sided variant. See ``docs/theo
 * ``python -m constructions.dyck_apmdm {sample,support}`` -- the CLI.
 """
 
+from constructions.dyck_apmdm.construction import Theorem5
 from constructions.dyck_apmdm.layout import DyckLayout
 from constructions.dyck_apmdm.process import DyckAPMDM, Menu, sample
 from constructions.dyck_apmdm.program import build_program, insert_fraction
@@ -18,6 +19,7 @@ __all__ = [
     "DyckLayout",
     "Menu",
     "Support",
+    "Theorem5",
     "build_program",
     "explore_support",
     "insert_fraction",

@@ -15,10 +15,11 @@ See ``docs/theorem3.md``; demo: ``python -m constructions.masked_arm demo``.
 * ``example_policies.py`` -- random one-token-per-step MDM programs (checks and demo)
 """
 
+from constructions.masked_arm.construction import Theorem3
 from constructions.masked_arm.layout import MaskedArmLayout
 from constructions.masked_arm.program import EXTRA_DEPTH_BOUND, MaskedArm, build_masked_arm
 from constructions.masked_arm.rewrite import retarget
 from constructions.masked_arm.vocab import TaggedVocab, mdm_id_range
 
-__all__ = ["EXTRA_DEPTH_BOUND", "MaskedArm", "MaskedArmLayout", "TaggedVocab", "build_masked_arm",
-           "mdm_id_range", "retarget"]
+__all__ = ["EXTRA_DEPTH_BOUND", "MaskedArm", "MaskedArmLayout", "TaggedVocab", "Theorem3",
+           "build_masked_arm", "mdm_id_range", "retarget"]

@@ -22,8 +22,10 @@ decoding steps is 2*T(n) + 2. See docs/theorem4.md.
 ([42, 0], True)
 """
 
+from constructions.pram_apmdm.construction import Theorem4
 from constructions.pram_apmdm.layout import DecodedState, Layout, decode
 from constructions.pram_apmdm.simulate import APMDMRun, Construction, build, policy_for, run
 
 __all__ = ["APMDMRun", "Construction", "DecodedState", "Layout", "build", "decode", "policy_for",
-           "run"]
+           "run",
+           "Theorem4"]

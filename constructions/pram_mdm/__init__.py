@@ -14,6 +14,7 @@ Read in this order (each file is one part of the proof; docs/theorem1.md walks t
 """
 
 from constructions.pram_mdm.build import FastPolicy, PramMDM, build_pram_mdm
+from constructions.pram_mdm.construction import Theorem1
 from constructions.pram_mdm.decode import BlockState, decode_block, decode_outputs, end_block
 from constructions.pram_mdm.layout import Layout, make_layout
 from constructions.pram_mdm.simulate import MDMRunResult, run_built, simulate
@@ -24,6 +25,7 @@ __all__ = [
     "Layout",
     "MDMRunResult",
     "PramMDM",
+    "Theorem1",
     "build_pram_mdm",
     "decode_block",
     "decode_outputs",

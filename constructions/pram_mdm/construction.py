@@ -23,7 +23,7 @@ from constructions.backends import (
 )
 from constructions.interface import RunReport
 from constructions.pram_mdm.build import PramMDM, build_pram_mdm
-from constructions.pram_mdm.decode import block_modes, decode_block, end_block
+from constructions.pram_mdm.decode import decode_block, end_block
 from constructions.pram_mdm.layout import MODE_HALTED, MODE_IDLE, MODE_RUN, NO_WRITE
 from constructions.pram_mdm.simulate import MDMRunResult, run_built
 from constructions.pram_state import pram_state
@@ -117,10 +117,8 @@ class Theorem1:
                         max_steps=max_steps)
         self.last_result = res
         lay = self.mdm.layout
-        modes = block_modes(lay, res.trace.final)[: res.pram_steps]
-        used = max(1, int((modes != MODE_IDLE).sum(axis=1).max(initial=0)))
         extra = {"pram_steps": res.pram_steps, "time_bound": lay.T,
-                 "processors_declared": lay.P, "processors_used": used,
+                 "processors_declared": lay.P, "processors_used": res.processors_used,
                  "record_tokens": lay.K}
         return RunReport.from_trace(self.name, backend, res.trace, res.output,
                                     network_report(self.program, compiled), extra)
