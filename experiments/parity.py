@@ -72,7 +72,7 @@ from simulators.learned.batched import run_apmdm_batched, run_arm_batched
 from simulators.learned.config import ModelConfig, TrainConfig
 from simulators.learned.coverage import LocalViews, coverage, dataset_views, receptive_field
 from simulators.learned.data import TransitionDataset, apmdm_rows, arm_outcome_rows, pack
-from simulators.learned.evaluate import score_outcomes
+from simulators.learned.evaluate import score_outcomes, training_fit
 from simulators.learned.local_eval import LocalTableAPMDMPolicy
 from simulators.learned.model import PolicyTransformer
 from simulators.learned.policies import LearnedAPMDMPolicy, LearnedARMPolicy
@@ -392,7 +392,8 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                     "batch": scale.batch, "data_sha256": data.content_hash,
                     "train_rows": len(data), "train_tokens_seen": res.tokens_seen,
                     **res.throughput(), "train_wall_s": round(res.wall_s, 2),
-                    "final_loss": res.final_loss, "data": data.provenance()}
+                    "final_loss": res.final_loss, **training_fit(model, data, dev),
+                    "data": data.provenance()}
             if train_views is not None:
                 info["train_views"] = len(train_views)
             models.append(info)

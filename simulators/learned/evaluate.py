@@ -54,3 +54,20 @@ def score_outcomes(outcomes: Sequence, correct: Callable[[int, np.ndarray], bool
     """:func:`score_runs` on :class:`~simulators.learned.batched.RunOutcome`s or ``Trace``s."""
     return score_runs([o.final for o in outcomes], [o.num_steps for o in outcomes],
                       [o.halt for o in outcomes], correct)
+
+
+def training_fit(model, data, device: str = "cpu", batch: int = 256) -> dict:  # type: ignore[no-untyped-def]
+    """How many training rows the greedy model gets wrong (any supervised token's argmax or any
+    supervised control bit). A model that misses training rows cannot be expected to act like
+    the construction even on training inputs, whatever its coverage."""
+    import torch
+
+    wrong = 0
+    with torch.inference_mode():
+        for lo in range(0, len(data), batch):
+            b = data.batch(np.arange(lo, min(lo + batch, len(data))), device)
+            out = model(b["tokens"], b["valid"])
+            tok_ok = ((out.token_logits.argmax(-1) == b["y"]) | ~b["y_mask"]).all(1)
+            bits_ok = ((out.control_logits > 0) == (b["bits"] > 0.5)).all(-1)
+            wrong += int((~(tok_ok & (bits_ok | ~b["bits_mask"]).all(1))).sum())
+    return {"train_rows": len(data), "train_rows_wrong": wrong}

@@ -49,3 +49,19 @@ def test_wilson_interval() -> None:
     assert hi == 1.0 and 0.79 < lo < 0.81
     lo, hi = wilson_interval(0, 10)
     assert lo == 0.0 and 0.27 < hi < 0.29
+
+
+def test_training_fit_counts_rows_the_model_gets_wrong() -> None:
+    import torch
+
+    from simulators.learned.evaluate import training_fit
+    from simulators.learned.train import build_model
+    from tests.learned.helpers import recipe_config, short_parity_data
+
+    data = short_parity_data(3)
+    model = build_model(recipe_config(), 0)
+    with torch.no_grad():  # every bit predicted 0: wrong exactly on rows with a 1 bit
+        model.control_head.weight.zero_()
+        model.control_head.bias.fill_(-5.0)
+    want = int(sum(data.bits[i, : data.lengths[i]].any() for i in range(len(data))))
+    assert training_fit(model, data) == {"train_rows": len(data), "train_rows_wrong": want}
