@@ -106,3 +106,34 @@ def test_every_construction_reports_what_its_trace_shows() -> None:
         json.dumps(thm.decode_state(rep.trace.final))  # JSON-able
         names.add(rep.construction)
     assert names == {"theorem1", "theorem3", "theorem4", "theorem5", "parity"}
+
+
+CLI_RUNS = [
+    ("constructions.pram_mdm.cli", ["run", "examples/pram/prefix_sum.pram", "--input", "A=3,1"]),
+    ("constructions.pram_apmdm.cli", ["run", "examples/pram/prefix_sum.pram", "--input", "A=3,1"]),
+    ("constructions.masked_arm.__main__", ["prefix-sum", "--input", "3,1"]),
+    ("constructions.dyck_apmdm.cli", ["sample", "--k", "2", "--target-length", "8",
+                                      "--insert-prob", "0.99", "--seed", "1"]),
+    ("constructions.parity_apmdm.cli", ["0110"]),
+    ("constructions.sudoku_apmdm.cli", ["solve", "--size", "4", "--puzzle", "1..4..1...4.4..."]),
+    ("constructions.maxflow_apmdm.cli", ["run", "--nodes", "4", "--graph", "0>1:3, 1>3:2"]),
+    ("constructions.edit_apmdm.cli", ["run", "--sequence", "abcab", "--edits", "del 2"]),
+]
+
+
+@pytest.mark.parametrize(("module", "argv"), CLI_RUNS, ids=[m for m, _ in CLI_RUNS])
+def test_every_construction_cli_prints_the_same_keys(
+        module: str, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json`` of every construction CLI: exactly the report's keys, the network's keys, and
+    ``--max-steps 1`` stops any of them with exit 3 (one step never finishes these runs)."""
+    import importlib
+
+    from simulators.cli_support import run_main
+
+    main = importlib.import_module(module).main
+    assert run_main(main, [*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert set(out) == set(REPORT_KEYS), module
+    assert set(out["network"]) >= {"depth", "attention_layers", "mlp_layers", "heads",
+                                   "width_bits"}
+    assert run_main(main, [*argv, "--max-steps", "1"]) == 3, module
