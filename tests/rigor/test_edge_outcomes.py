@@ -52,14 +52,14 @@ def test_fixed_conflicts_agree_with_the_machine(model: str, values: list[int]) -
 
 
 @pytest.mark.parametrize("model", MODELS)
-@settings(max_examples=_examples(3))
+@settings(max_examples=_examples(2))
 @given(data=st.data())
 def test_edge_programs_agree_with_the_machine(model: str, data: st.DataObject) -> None:
     check_agrees(data.draw(pram_cases(models=(model,), max_n=3, max_steps=30, edges=True)))
 
 
 @pytest.mark.parametrize("model", MODELS)
-@settings(max_examples=_examples(3))
+@settings(max_examples=_examples(2))
 @given(data=st.data())
 def test_forced_conflicts_agree_with_the_machine(model: str, data: st.DataObject) -> None:
     check_agrees(data.draw(conflict_cases(models=(model,))))
