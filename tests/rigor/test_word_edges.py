@@ -8,6 +8,8 @@ from it) is caught too.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from simulators.pram import compile_source, run
@@ -106,3 +108,22 @@ def test_constructions_overflow_exactly_where_the_machine_does(bits: int, cases:
     constructions' tokens hold) the add/sub ones, which reach the token range's own edge."""
     for op, a, b, _ in _boundary_cases(bits)[cases]:
         check_agrees(_case(op, a, b, bits))
+
+
+@pytest.mark.parametrize("stmt", ["B[0] := A[n]", "B[n] := 1", "B[0] := A[0 - 1]",
+                                  "B[0 - 1] := 1", "B[n - 1] := A[n - 1]"])
+def test_index_bounds_at_both_ends(stmt: str) -> None:
+    """Indices -1 and n are out of bounds, n - 1 is not -- in the machine and both
+    constructions, in sequential code and inside a pardo."""
+    for pardo in (False, True):
+        body = (["  for i in 0 .. 0 pardo", f"    {stmt}", "  end"] if pardo
+                else [f"  {stmt}"])
+        source = "\n".join(["program bounds", "model EREW", "input A[n]", "output B[n]",
+                            "shared C[n]", "processors 1", "time 12", "begin", *body, "end",
+                            ""])
+        prog = compile_source(source)
+        inputs = {"A": [4, -2, 9]}
+        got = outcome(partial(run, prog, inputs), lambda r: r.output)
+        assert (got.fault == "out_of_bounds") == ("n - 1" not in stmt), (stmt, pardo, got)
+        check_agrees(PramCase(source=source, program=prog, inputs=inputs, model="EREW",
+                              steps=0, output=got.output, outcome=got))
