@@ -10,6 +10,7 @@ Writing results is shielded (:meth:`Budget.shield`), so a file is never left hal
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -20,12 +21,27 @@ class BudgetExhausted(Exception):
     """Raised when the run's time budget (minus the margin) is spent."""
 
 
-class Budget:
-    """``seconds`` from construction (None: unlimited), stopping ``margin`` seconds early."""
+def process_age() -> float:
+    """Seconds since this process started (Linux ``/proc``; 0 where unavailable), so a budget
+    also covers the interpreter and torch start-up that precede ``main``."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = float(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
-    def __init__(self, seconds: float | None, margin: float | None = None) -> None:
+
+class Budget:
+    """``seconds`` from now, or from the start of the process (None: unlimited), stopping
+    ``margin`` seconds early."""
+
+    def __init__(self, seconds: float | None, margin: float | None = None, *,
+                 from_process_start: bool = False) -> None:
         self.seconds = seconds
-        self.start = time.monotonic()
+        self.start = time.monotonic() - (process_age() if from_process_start else 0.0)
         # Enough to write the result files of the phases already done (a few seconds).
         self.margin = (min(30.0, 0.1 * seconds) if margin is None else margin) if seconds else 0.0
         self.stopped_in: str | None = None

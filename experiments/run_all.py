@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from experiments import dyck, edit_tracking, parity, pram_mdm
+from experiments import dyck, edit_tracking, parity, pram_mdm, sudoku
 from experiments.budget import Budget, BudgetExhausted
 from experiments.common import SCALES, command_line, provenance
 from experiments.plan import extrapolate, format_plan, rates
@@ -28,7 +28,7 @@ from simulators.cli_support import ArgumentParser, run_main
 from simulators.learned.train import resolve_device
 
 EXPERIMENTS = {"parity": parity, "dyck": dyck, "pram_mdm": pram_mdm,
-               "edit_tracking": edit_tracking}
+               "edit_tracking": edit_tracking, "sudoku": sudoku}
 
 
 def _write_json(path: Path, payload: dict) -> None:
@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("--out is required (except with --dry-run)")
     if args.budget_s is not None and args.budget_s <= 0:
         ap.error("--budget-s must be > 0")
-    budget = Budget(args.budget_s)
+    # As a script the budget counts from process start (interpreter and torch imports too).
+    budget = Budget(args.budget_s, from_process_start=__name__ == "__main__")
     summary: dict = {"command": command_line("experiments.run_all", argv), "seed": args.seed,
                      "scale": args.scale, "budget_s": args.budget_s,
                      "provenance": provenance(dev, [args.seed]), "status": "running",
