@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "docs/results/mutation.json")
     ap.add_argument("--doc", type=Path, default=ROOT / "docs/mutation.md")
     args = ap.parse_args(argv)
+    # A terminated run still removes its scratch copy (the `finally` blocks run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
     if args.check:  # against the tree the run would use: HEAD, or the working tree
         tree = make_scratch(ROOT, "head") if args.source == "head" else ROOT
         try:

@@ -12,23 +12,24 @@ from tools.mutation.model import Mutant
 
 # -------------------------------------------------------------------- test subsets (default suite)
 MACHINE = ("tests/pram/test_memory_models.py", "tests/pram/test_semantics.py",
-           "tests/rigor/test_word_edges.py", "tests/pram/test_reference.py",
-           "tests/rigor/test_edge_outcomes.py")
+           "tests/pram/test_examples.py", "tests/rigor/test_word_edges.py",
+           "tests/pram/test_reference.py", "tests/rigor/test_edge_outcomes.py")
 SEMANTICS = ("tests/rigor/test_word_edges.py", "tests/pram/test_semantics.py",
              "tests/pram/test_reference.py", "tests/pram/test_memory_models.py",
              "tests/rigor/test_edge_outcomes.py")
 G = ("tests/processes/test_transition.py", "tests/processes/test_apmdm_engine.py")
 GRAMMARS = ("tests/grammars",)
 FILL = ("tests/processes/test_mdm_engine.py",)
-THM1 = ("tests/rigor/test_word_edges.py", "tests/rigor/test_edge_outcomes.py",
+THM1 = ("tests/rigor/test_edge_outcomes.py", "tests/rigor/test_word_edges.py",
         "tests/constructions/test_pram_mdm.py", "tests/rigor/test_network_runs.py",
         "proofs_checks/test_thm1_simulation.py")
-THM4 = ("tests/rigor/test_word_edges.py", "tests/rigor/test_edge_outcomes.py",
+THM4 = ("tests/rigor/test_edge_outcomes.py", "tests/rigor/test_word_edges.py",
         "tests/constructions/test_pram_apmdm.py", "tests/rigor/test_network_runs.py",
         "proofs_checks/test_thm4_simulation.py")
-THM5 = ("tests/constructions/test_dyck_apmdm.py", "proofs_checks/test_thm5_dyck_apmdm.py")
+THM5 = ("tests/constructions/test_dyck_apmdm.py", "tests/rigor/test_dyck_target.py",
+        "proofs_checks/test_thm5_dyck_apmdm.py")
 MASKED_ARM = ("tests/constructions/test_masked_arm_program.py",
-              "proofs_checks/test_thm3_masked_arm.py")
+              "tests/rigor/test_masked_arm_multifill.py", "proofs_checks/test_thm3_masked_arm.py")
 PARITY = ("tests/constructions/test_parity_apmdm.py",)
 
 MM = "simulators/pram/memory_models.py"

@@ -57,8 +57,18 @@ def render(doc: dict[str, Any]) -> str:
                             + sum(r["seconds"] for r in doc["mutants"])) / 60))
     lines = [_HEAD.replace("{minutes}", str(minutes)).replace("{summary}", summary)]
     for r in doc["mutants"]:
-        result = ("killed" if r["killed"] else
+        result = (f"killed ({r['seconds']:.0f} s)" if r["killed"] else
                   f"equivalent: {r['reason']}" if r["equivalent"] else "**SURVIVED**")
         desc = r["description"].replace("|", "\\|")
         lines.append(f"| `{r['id']}` | `{r['target']}` | {desc} | {result} |")
+    lines += ["", "## Which tests run against which mutants", "",
+              "Each mutant runs these default-suite files, in this order, with `pytest -x` "
+              "(a file is listed once per group of mutants sharing it):", "",
+              "| mutants | tests |", "|---|---|"]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for r in doc["mutants"]:
+        groups.setdefault(tuple(r["tests"]), []).append(r["id"])
+    for tests, ids in groups.items():
+        names = ", ".join(f"`{i}`" for i in ids)
+        lines.append(f"| {names} | {'<br>'.join(f'`{t}`' for t in tests)} |")
     return "\n".join(lines) + "\n"
