@@ -51,6 +51,22 @@ def test_fixed_conflicts_agree_with_the_machine(model: str, values: list[int]) -
                           output=want.output, word_bits=8, outcome=want))
 
 
+@pytest.mark.parametrize("model", ["EREW", "CREW"])
+def test_fixed_concurrent_read_agrees_with_the_machine(model: str) -> None:
+    """Every processor reads A[0] in the same step: a read conflict under EREW only."""
+    from simulators.pram import compile_source, run
+
+    body = ["  for i in 0 .. n - 1 pardo", "    B[i] := A[0] + i", "  end"]
+    source = "\n".join(["program reads", f"model {model}", "input A[n]", "output B[n]",
+                        "shared C[n]", "processors n", "time 20", "begin", *body, "end", ""])
+    prog = compile_source(source)
+    inputs = {"A": [6, 1, 2]}
+    want = outcome(lambda: run(prog, inputs), lambda r: r.output)
+    assert want.fault == ("read_conflict" if model == "EREW" else None), want
+    check_agrees(PramCase(source=source, program=prog, inputs=inputs, model=model, steps=0,
+                          output=want.output, outcome=want))
+
+
 @pytest.mark.parametrize("model", MODELS)
 @settings(max_examples=_examples(2))
 @given(data=st.data())
