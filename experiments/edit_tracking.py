@@ -283,7 +283,8 @@ def plot(payload: dict, path: Path) -> None:
                             for r in rs]).T
             ax.errorbar(x, y, yerr=err, marker="o", capsize=2, label=m)
         ax.axvline(payload["train_edits"] + 0.5, color="grey", ls=":", lw=1)
-        ax.set(xscale="log", xlabel="edits in the log", ylabel="exact final sequence (Wilson 95%)",
+        ax.set_xticks(sorted({r["edits"] for r in payload["rows"]}))
+        ax.set(xlabel="edits in the log", ylabel="exact final sequence (Wilson 95%)",
                ylim=(-0.02, 1.02), title=f"initial length {n} (dotted: most edits in training)")
         ax.legend(fontsize=7)
     fig.suptitle(f"Edit tracking, scale {payload['scale']}, {payload['device']}", fontsize=9)
