@@ -76,17 +76,20 @@ _EXACT = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a 
 
 
 def _case(op: str, a: int, b: int, bits: int, pardo: bool = False) -> PramCase:
-    """``B[0] := A[0] op A[1]`` in sequential code, or inside a one-processor ``pardo`` (the
-    machine runs those on different paths: scalar fast path vs vectorised lanes)."""
-    stmt = f"B[0] := A[0] {op} A[1]"
-    body = ["  for i in 0 .. 0 pardo", f"    {stmt}", "  end"] if pardo else [f"  {stmt}"]
-    source = "\n".join(["program edge", "model EREW", f"word {bits}", "input A[n]",
-                        "output B[n]", "shared C[n]", "processors 1", "time 12", "begin",
-                        *body, "end", ""])
+    """``B[0] := A[0] op A[1]`` in sequential code, or ``B[i] := A[0] op A[1]`` by two
+    processors of a ``pardo`` (the machine runs those on different paths: its scalar fast path
+    while processor 0 runs alone, vectorised lanes otherwise)."""
+    if pardo:
+        body = ["  for i in 0 .. 1 pardo", f"    B[i] := A[0] {op} A[1]", "  end"]
+    else:
+        body = [f"  B[0] := A[0] {op} A[1]"]
+    source = "\n".join(["program edge", f"model {'CREW' if pardo else 'EREW'}",
+                        f"word {bits}", "input A[n]", "output B[n]", "shared C[n]",
+                        "processors 2", "time 12", "begin", *body, "end", ""])
     prog = compile_source(source)
     inputs = {"A": [a, b]}
     got = outcome(lambda: run(prog, inputs), lambda r: r.output)
-    return PramCase(source=source, program=prog, inputs=inputs, model="EREW", steps=0,
+    return PramCase(source=source, program=prog, inputs=inputs, model=prog.model.value, steps=0,
                     output=got.output, word_bits=bits, outcome=got)
 
 
