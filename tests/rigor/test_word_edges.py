@@ -130,3 +130,27 @@ def test_index_bounds_at_both_ends(stmt: str) -> None:
         assert (got.fault == "out_of_bounds") == ("n - 1" not in stmt), (stmt, pardo, got)
         check_agrees(PramCase(source=source, program=prog, inputs=inputs, model="EREW",
                               steps=0, output=got.output, outcome=got))
+
+
+@pytest.mark.parametrize("pardo", [False, True])
+@pytest.mark.parametrize(("expr", "inputs", "overflows"), [
+    ("(A[0] + A[1]) - 1", [127, 1], True), ("(A[0] + A[1]) - 1", [127, 0], False),
+    ("(A[0] - A[1]) + 1", [-128, 1], True), ("(A[0] * A[1]) - 1", [64, 2], True),
+    ("(A[0] * A[1]) - 1", [63, 2], False)])
+def test_an_intermediate_overflow_is_a_fault_even_if_the_stored_value_fits(
+        expr: str, inputs: list[int], overflows: bool, pardo: bool) -> None:
+    """8-bit word: 127 + 1 overflows although 127 + 1 - 1 fits -- every value a register
+    receives is checked, not only what reaches memory (docs/pram-isa.md, "Words")."""
+    if pardo:
+        body = ["  for i in 0 .. 1 pardo", f"    B[i] := {expr}", "  end"]
+    else:
+        body = [f"  B[0] := {expr}"]
+    source = "\n".join(["program edge", f"model {'CREW' if pardo else 'EREW'}", "word 8",
+                        "input A[n]", "output B[n]", "shared C[n]", "processors 2", "time 12",
+                        "begin", *body, "end", ""])
+    prog = compile_source(source)
+    got = outcome(partial(run, prog, {"A": inputs}), lambda r: r.output)
+    assert (got.fault == "overflow") == overflows, got
+    check_agrees(PramCase(source=source, program=prog, inputs={"A": inputs},
+                          model=prog.model.value, steps=0, output=got.output, word_bits=8,
+                          outcome=got))
