@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from constructions.interface import BACKENDS, RunReport
+from simulators.cli_support import output_path_arg
 from simulators.errors import UsageError
 
 DEVICES = ("cpu", "cuda")
@@ -49,7 +50,7 @@ def add_run_options(parser: argparse.ArgumentParser, *,
                              "(default) or as compiled torch weights")
     parser.add_argument("--device", choices=DEVICES, default="cpu",
                         help="torch device of the weights backend (default cpu)")
-    parser.add_argument("--html", metavar="PATH", default=None,
+    parser.add_argument("--html", metavar="PATH", default=None, type=output_path_arg,
                         help="also write a self-contained HTML trace viewer of the run to PATH")
 
 

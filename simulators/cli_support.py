@@ -136,6 +136,9 @@ def read_text_file(path: str | os.PathLike[str], *, what: str = "file",
     a directory, a device or pipe, larger than ``max_bytes``, not UTF-8 text."""
     p = Path(path)
     where = SourceLocation(file=str(p))
+    if "\x00" in str(p):
+        raise UsageError(f"{what}: a file name cannot contain a NUL character",
+                         SourceLocation(file=repr(str(p))))
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -165,6 +168,22 @@ def read_text_file(path: str | os.PathLike[str], *, what: str = "file",
         raise UsageError(f"{what}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
                          f"{err.start}; is it a binary file?)",
                          SourceLocation(str(p), line)) from None
+
+
+def output_path_arg(text: str) -> str:
+    """An argparse ``type=`` for a file the command will write (``--output``, ``--html``):
+    checked before any work starts -- not empty, not a directory, in an existing directory."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file path to write, got an empty string")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("a file name cannot contain a NUL character")
+    p = Path(text)
+    if p.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a directory; expected a file path to write")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: directory {parent} does not exist")
+    return text
 
 
 def json_depth_error(text: str, max_depth: int) -> int | None:
@@ -377,6 +396,9 @@ def run_main(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | 
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # a file or device the user named (unreadable, unwritable, full disk)
+        where = SourceLocation(str(err.filename)) if err.filename else None
+        return _report(UsageError(f"cannot access: {err.strerror or err}", where), argv)
 
 
 def _report(err: ProjectError, argv: Sequence[str] | None) -> int:

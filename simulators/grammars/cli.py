@@ -30,6 +30,7 @@ from simulators.cli_support import (
     add_progress_argument,
     format_bytes,
     int_arg,
+    output_path_arg,
     read_text_file,
     run_main,
     seed_arg,
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--length", type=int_arg(0), help="one length only")
     count.add_argument("--limit", type=int_arg(0), default=DEFAULT_MAX_COUNT_LENGTH,
                        help=f"largest length computed (default {DEFAULT_MAX_COUNT_LENGTH})")
-    count.add_argument("--output", type=Path, metavar="FILE",
+    count.add_argument("--output", type=output_path_arg, metavar="FILE",
                        help="write the table to FILE instead of stdout (for large tables)")
     count.add_argument("--max-output-bytes", type=int_arg(1),
                        help=f"largest output (default {format_bytes(MAX_COUNT_STDOUT_BYTES)} on "
@@ -178,7 +179,7 @@ def _count(args: argparse.Namespace, lang: DyckLanguage) -> int:
     return 0
 
 
-def _open_output(path: Path):  # type: ignore[no-untyped-def]
+def _open_output(path: str):  # type: ignore[no-untyped-def]
     try:
         return open(path, "w", encoding="utf-8")
     except OSError as err:

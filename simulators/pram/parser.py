@@ -302,7 +302,9 @@ _TERMINAL_WORDS = {
     "NAME": "a name", "INT": "an integer", "ASSIGN": "':='", "COMPARE": "a comparison",
     "ADDOP": "'+' or '-'", "MULOP": "'*', '//', '/', '%', 'mod' or 'div'",
 }
-_NAMELESS_PROGRAM = re.compile(r"\A(?:\s|#[^\n]*)*(program)[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+# atomic group and possessive quantifiers: a linear match (a plain `(?:\s|#[^\n]*)*` backtracks
+# exponentially over comments holding several '#', found by tools/fuzz_frontends.py)
+_NAMELESS_PROGRAM = re.compile(r"\A(?>\s|#[^\n]*+)*+(program)[ \t]*+(?:#[^\n]*+)?(?:\n|\Z)")
 
 
 def _pretty_terminal(name: str) -> str:

@@ -89,7 +89,7 @@ def trace_from_obj(obj: dict[str, Any]) -> Trace:
     if process not in ("arm", "mdm", "apmdm"):
         raise UsageError(f"unknown process {process!r} in trace JSON")
     try:
-        return Trace(
+        trace = Trace(
             process=process, vocab=BaseVocab.from_dict(obj["vocab"]),
             canvases=[_canvas(c) for c in obj["canvases"]],
             decisions=[_decision_from_obj(process, d) for d in obj["decisions"]],
@@ -101,6 +101,27 @@ def trace_from_obj(obj: dict[str, Any]) -> Trace:
             recorded=bool(obj["recorded"]), config=dict(obj["config"]))
     except (KeyError, TypeError, ValueError, OverflowError, AttributeError, IndexError) as err:
         raise UsageError(f"malformed trace JSON: {type(err).__name__}: {err}") from None
+    _check_consistent(trace)
+    return trace
+
+
+def _check_consistent(trace: Trace) -> None:
+    """The invariants of :class:`Trace` that readers (the renderer, the HTML viewer) rely on:
+    one step record per step, and when recorded one canvas more than steps and one decision per
+    step; token ids inside the vocabulary (found by fuzzing the reader, tools/fuzz_frontends.py)."""
+    n = trace.num_steps
+    if n < 0 or len(trace.steps) != n:
+        raise UsageError(f"malformed trace JSON: num_steps = {n} but {len(trace.steps)} step "
+                         f"records")
+    if trace.recorded and (len(trace.canvases) != n + 1 or len(trace.decisions) != n):
+        raise UsageError(f"malformed trace JSON: {n} steps need {n + 1} canvases and {n} "
+                         f"decisions, got {len(trace.canvases)} and {len(trace.decisions)}")
+    size = len(trace.vocab)
+    lo = getattr(trace.vocab, "lo", 0)
+    for canvas in [trace.initial, trace.final, *trace.canvases]:
+        if canvas.size and (int(canvas.min()) < lo or int(canvas.max()) >= lo + size):
+            raise UsageError(f"malformed trace JSON: token ids outside the vocabulary "
+                             f"({lo}..{lo + size - 1})")
 
 
 def trace_from_json(text: str) -> Trace:

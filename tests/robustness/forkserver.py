@@ -18,6 +18,7 @@ try hundreds of command lines in the default test run.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import importlib
 import json
@@ -34,8 +35,36 @@ import traceback
 MAX_OUTPUT = 64 * 1024
 
 
+def _describe(parser: argparse.ArgumentParser) -> dict:
+    """A parser's options, positionals and sub-commands as JSON (what the fuzzer draws from)."""
+    options, positionals, commands = [], [], {}
+    for action in parser._actions:  # argparse has no public API for this
+        if isinstance(action, argparse._SubParsersAction):
+            commands = {name: _describe(sub) for name, sub in action.choices.items()}
+        elif isinstance(action, argparse._HelpAction):
+            continue
+        elif action.option_strings:
+            options.append({"flag": action.option_strings[-1], "takes_value": action.nargs != 0,
+                            "choices": [str(c) for c in action.choices or []]})
+        else:
+            positionals.append({"name": action.dest, "nargs": action.nargs,
+                                "choices": [str(c) for c in action.choices or []]})
+    return {"options": options, "positionals": positionals, "commands": commands}
+
+
+def _patch_argparse_to_describe() -> None:
+    """Make the CLI's first parse print its parser's description and stop (exit 0)."""
+
+    def describe_and_stop(self: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(json.dumps(_describe(self)))
+        sys.stdout.flush()
+        os._exit(0)
+
+    argparse.ArgumentParser.parse_known_args = describe_and_stop  # type: ignore[assignment]
+
+
 def _child(module: str, argv: list[str], address_space: int, out_path: str,
-           err_path: str) -> None:
+           err_path: str, introspect: bool, cwd: str) -> None:
     os.setpgid(0, 0)
     code = 1
     try:
@@ -47,7 +76,10 @@ def _child(module: str, argv: list[str], address_space: int, out_path: str,
         os.dup2(out, 1)
         os.dup2(err, 2)
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - replaced for the child's lifetime
+        os.chdir(cwd)  # relative paths a fuzzed command writes (--output x) land here
         sys.argv = [module, *argv]
+        if introspect:
+            _patch_argparse_to_describe()
         try:
             runpy.run_module(module, run_name="__main__", alter_sys=True)
             code = 0
@@ -70,6 +102,8 @@ def _child(module: str, argv: list[str], address_space: int, out_path: str,
 
 def _run(request: dict) -> dict:
     module, argv = request["module"], list(request["argv"])
+    introspect = bool(request.get("introspect", False))
+    cwd = str(request.get("cwd") or os.getcwd())
     timeout, space = float(request["timeout"]), int(request["address_space"])
     with tempfile.NamedTemporaryFile(delete=False) as fo, \
             tempfile.NamedTemporaryFile(delete=False) as fe:
@@ -77,7 +111,7 @@ def _run(request: dict) -> dict:
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _child(module, argv, space, out_path, err_path)
+        _child(module, argv, space, out_path, err_path, introspect, cwd)
     timed_out = False
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -103,6 +137,7 @@ def _run(request: dict) -> dict:
 
 
 def main() -> None:
+    sys.path.insert(0, os.getcwd())  # the repository root (the runner starts us there)
     for module in sys.argv[1:]:
         # the package and its cli module (never __main__, which would run the command), so
         # that forked children start warm

@@ -54,11 +54,20 @@ class Runner:
         if not ready:
             raise RuntimeError("the fork server did not start")
 
+    def describe(self, module: str) -> dict:
+        """The module's argparse tree: ``{"options", "positionals", "commands": {name: ...}}``."""
+        res = self.run(module, timeout=60, introspect=True)
+        if res.rc != 0:
+            raise RuntimeError(f"cannot describe {module}: {res.describe()}")
+        return json.loads(res.stdout)
+
     def run(self, module: str, *argv: str, timeout: float = 30.0,
-            address_space: int = ADDRESS_SPACE) -> Result:
+            address_space: int = ADDRESS_SPACE, introspect: bool = False,
+            cwd: str | None = None) -> Result:
+        """``python -m module *argv`` in directory ``cwd`` (default: the repository root)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         request = {"module": module, "argv": list(argv), "timeout": timeout,
-                   "address_space": address_space}
+                   "address_space": address_space, "introspect": introspect, "cwd": cwd}
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         return Result(**json.loads(self.proc.stdout.readline()))

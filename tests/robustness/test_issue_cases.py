@@ -96,6 +96,10 @@ CASES = [
     ("dyck-odd-max-length", DYCK, ["sample", "--max-length", "7"], 2, "even"),
     ("pram-directory", PRAM, ["check", "{directory}"], 2, "is a directory"),
     ("pram-devnull", PRAM, ["run", "{devnull}"], 2, "character device"),
+    # found by the fuzzer (test_cli_fuzz.py)
+    ("html-to-directory", "constructions.masked_arm", ["prefix-sum", "--html", "{directory}"], 2,
+     "is a directory"),
+    ("nul-in-path", MDM, ["run", "x\x00y"], 2, "NUL"),
 ]
 
 
