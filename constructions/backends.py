@@ -41,18 +41,35 @@ def network_report(program: Program, compiled: Any | None = None) -> dict[str, A
 
 @dataclass(frozen=True)
 class WeightsMDMPolicy:
-    """MDM policy from a compiled network's ``token`` / ``fill`` outputs."""
+    """MDM policy from a compiled network's ``token`` / ``fill`` outputs.
+
+    ``positions`` (optional, ``canvas -> positions``): evaluate the network's queries only
+    there (keys and values still over the whole canvas), as the construction's fast policy
+    does; elsewhere the decision is "no fill" (token ``mask_id``).
+    """
 
     network: Any
     program: Program
     token: str = "token"
     fill: str = "fill"
+    positions: Any = None
+    mask_id: int = 0
 
     def __call__(self, canvas: np.ndarray, rng: np.random.Generator | None = None
                  ) -> MDMDecision:
-        out = self.network.evaluate(np.asarray(canvas, dtype=np.int64), rng)
-        return MDMDecision(tokens=np.asarray(out[self.token], dtype=np.int64),
-                           fill=np.asarray(out[self.fill]).astype(bool))
+        canvas = np.asarray(canvas, dtype=np.int64)
+        if self.positions is None:
+            out = self.network.evaluate(canvas, rng)
+            return MDMDecision(tokens=np.asarray(out[self.token], dtype=np.int64),
+                               fill=np.asarray(out[self.fill]).astype(bool))
+        pos = np.asarray(self.positions(canvas), dtype=np.int64)
+        tokens = np.full(canvas.shape, self.mask_id, dtype=np.int64)
+        fill = np.zeros(canvas.shape, dtype=bool)
+        if pos.size:
+            out = self.network.evaluate(canvas, rng, positions=pos)
+            tokens[pos] = out[self.token]
+            fill[pos] = np.asarray(out[self.fill]).astype(bool)
+        return MDMDecision(tokens=tokens, fill=fill)
 
     def serial_cost(self, length: int) -> int:
         return self.program.serial_cost(length)

@@ -67,8 +67,14 @@ class Theorem1:
             return self.mdm.dense_policy
         if mode == "weights":
             net = compile_weights(self.program, device=kw.get("device", "cpu"))
-            return WeightsMDMPolicy(net, self.program)
+            return self._weights_policy(net)
         raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+
+    def _weights_policy(self, net: Any) -> WeightsMDMPolicy:
+        """The compiled network, queried at the fast policy's positions (the fillable block;
+        keys and values over the whole canvas): the same decisions as at every position."""
+        return WeightsMDMPolicy(net, self.program, positions=self.mdm.policy.positions,
+                                mask_id=self.mdm.layout.mask_id)
 
     def decoded_steps(self, canvas: np.ndarray) -> int:
         """PRAM steps a canvas holds: complete blocks, up to the one recording HALT / a fault."""
@@ -111,8 +117,7 @@ class Theorem1:
         ``last_result`` keeps the run's :class:`MDMRunResult` (for the CLI's ``--show``)."""
         check_backend(backend, device)
         compiled = compile_weights(self.program, device=device) if backend == "weights" else None
-        policy = self.policy(mode) if compiled is None else WeightsMDMPolicy(compiled,
-                                                                             self.program)
+        policy = self.policy(mode) if compiled is None else self._weights_policy(compiled)
         res = run_built(self.mdm, record_canvases=record_canvases, policy=policy,
                         max_steps=max_steps)
         self.last_result = res
