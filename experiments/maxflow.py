@@ -1,0 +1,489 @@
+"""Experiment: graph editing by max-flow -- a learned AP-MDM trained on the Edmonds--Karp
+construction's traces beside an ARM that imitates the same edits (docs/learned_tasks.md; the
+task: docs/paper.md §3.1, the construction: docs/maxflow.md).
+
+* ``construction`` -- the max-flow AP-MDM (:mod:`constructions.maxflow_apmdm`) on the test graphs
+  through the engine: the reference for decoding steps;
+* ``ap-mdm`` -- an encoder trained on that construction's traces (process supervision, with the
+  halting fixed point), decoded greedily through the same ``g`` (lock-step batched runner);
+* ``arm`` -- a causal transformer that reads ``[BOS] initial canvas [SEP]`` and writes the
+  construction's edits step by step (``p<i> <token>`` = fill position ``i``, ``R p<i>`` = remask,
+  ``D p<i>`` = delete, ``[STEP]`` after each step, ``[EOS]`` at the end); its script is replayed
+  through the same ``g`` (:func:`replay`), so both learned models are judged on the canvas they
+  produce. Same width, depth, heads, optimizer steps and batch.
+
+A graph has ``N`` nodes (source 0, sink ``N-1``) and ``N + extra_edges`` random directed edges with
+capacities 1..9, kept only when the sink is reachable (minimum cut > 0). Graphs of all node counts
+share one vocabulary (``common_top``): the construction's special tokens follow its own largest
+integer, so canvases are re-numbered into one id space (:func:`to_common`, a bijection on each
+graph's tokens; ``g`` only needs the mask id). Training and test graphs are disjoint (checked).
+A row is one (model, N): ``accuracy`` = the edited graph's deleted edges have the minimum cut's
+capacity (networkx, independent of the construction) and disconnect s from t, with a Wilson 95%
+interval pooled over the training seeds; ``mean_steps`` = decoding steps (AP-MDM) or generated
+tokens (ARM). ``instances`` in the JSON lists each test graph's constructed and learned steps.
+
+``python -m experiments.maxflow [--scale cpu-reduced|full|smoke] [--device cpu|cuda|auto]``
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import torch
+
+from constructions.maxflow_apmdm.construction import MaxFlowConstruction
+from constructions.maxflow_apmdm.layout import BLOCK, SPECIALS, Edge, FlowLayout, random_graph
+from experiments.common import (
+    Clock,
+    Emit,
+    arrays_sha256,
+    check_scale,
+    experiment_main,
+    markdown_table,
+    maybe_save,
+    new_payload,
+    no_emit,
+    write_results,
+)
+from simulators.cli_support import run_main
+from simulators.learned.batched import run_apmdm_batched, run_arm_batched
+from simulators.learned.config import ModelConfig, TrainConfig
+from simulators.learned.data import Rows, apmdm_rows, arm_outcome_rows, pack
+from simulators.learned.evaluate import wilson_interval
+from simulators.learned.policies import LearnedAPMDMPolicy, LearnedARMPolicy
+from simulators.learned.train import build_model, resolve_device, train
+from simulators.processes import HaltReason, IntVocab, Vocab, apmdm_transition
+
+MODELS = ("ap-mdm", "arm")
+MAX_CAPACITY = 9
+#: The paper's table (docs/paper.md §3.1), shown beside ours, never computed here.
+PAPER_ARM = {4: 0.9032, 5: 0.4304, 6: 0.0030}
+PAPER = {"ap-mdm": "about 100% at 4-10 nodes", "arm": PAPER_ARM}
+
+
+@dataclass(frozen=True)
+class Scale:
+    nodes: tuple[int, ...]
+    extra_edges: int         # E = N + extra_edges
+    train_per_n: int
+    test_per_n: int
+    steps: int               # optimizer steps per model
+    batch: int
+    width: int
+    layers: int
+    seeds: int = 1
+
+    @property
+    def common_top(self) -> int:
+        """Largest integer token of any graph of the scale (the construction's ``K``)."""
+        return max(max(2 * (n + self.extra_edges), n, MAX_CAPACITY) for n in self.nodes)
+
+    @property
+    def max_canvas(self) -> int:
+        return max(BLOCK * (2 * n + self.extra_edges) for n in self.nodes)
+
+
+SCALES = {
+    "smoke": Scale((4,), 2, 8, 6, 30, 8, 16, 2),
+    # tiny on purpose: the shared 2-core machine was loaded ~13x when this was run
+    "cpu-reduced": Scale((4, 5, 6), 2, 150, 40, 1500, 16, 48, 3),
+    "full": Scale((4, 5, 6, 7, 8, 9, 10), 4, 2000, 500, 20000, 64, 256, 6,
+                  seeds=3),  # by estimate; not yet run on a GPU
+}
+
+
+# ------------------------------------------------------------------ graphs and references
+def min_cut_value(n: int, edges: Sequence[Edge]) -> int:
+    """The independent reference: networkx maximum flow from 0 to ``n - 1``."""
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((u, v, {"capacity": c}) for u, v, c in edges)
+    return int(nx.maximum_flow_value(g, 0, n - 1))
+
+
+def graphs(n: int, extra: int, count: int, rng: np.random.Generator,
+           seen: set[tuple[Edge, ...]]) -> list[list[Edge]]:
+    """``count`` new graphs (not in ``seen``, which is updated) whose sink is reachable."""
+    out: list[list[Edge]] = []
+    while len(out) < count:
+        e = random_graph(rng, n, n + extra, MAX_CAPACITY)
+        key = tuple(e)
+        if key in seen or min_cut_value(n, e) == 0:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
+
+
+def disconnects(n: int, kept: Sequence[tuple[int, int]]) -> bool:
+    """Whether the sink is unreachable from the source along the kept directed edges."""
+    reach, frontier = {0}, [0]
+    while frontier:
+        u = frontier.pop()
+        for a, b in kept:
+            if a == u and b not in reach:
+                reach.add(b)
+                frontier.append(b)
+    return n - 1 not in reach
+
+
+def judge(n: int, edges: Sequence[Edge], canvas: np.ndarray | None, lay: FlowLayout,
+          reference: int) -> bool:
+    """The edited graph is right: every remaining edge block is an original edge, intact and
+    unrepeated; the deleted edges' capacities sum to the minimum cut; s and t are disconnected."""
+    if canvas is None or len(canvas) % BLOCK or len(canvas) < BLOCK * n:
+        return False
+    blocks = np.asarray(canvas)[BLOCK * n:].reshape(-1, BLOCK)
+    original = {(u, v): c for u, v, c in edges}
+    kept: list[tuple[int, int]] = []
+    for b in blocks:
+        u, v, c = (int(x) for x in b[1:4])
+        if b[0] != lay.edge_marker or original.get((u, v)) != c or (u, v) in kept:
+            return False
+        kept.append((u, v))
+    cut = sum(c for (u, v), c in original.items() if (u, v) not in kept)
+    return cut == reference and disconnects(n, kept)
+
+
+# ------------------------------------------------------------------ one id space for all graphs
+def common_vocab(top: int) -> IntVocab:
+    return IntVocab(0, top, specials=SPECIALS, mask="[M]")
+
+
+def to_common(ids: np.ndarray, top: int, common: int) -> np.ndarray:
+    """A graph's token ids (integers ``0..top``, then the specials) in the common id space."""
+    a = np.asarray(ids, dtype=np.int64)
+    return np.where(a <= top, a, a - top + common)
+
+
+def from_common(ids: np.ndarray, top: int, common: int) -> np.ndarray | None:
+    """The inverse; None when a token has no meaning for this graph (an integer above its K)."""
+    a = np.asarray(ids, dtype=np.int64)
+    if ((a > top) & (a <= common)).any():
+        return None
+    return np.where(a <= top, a, a - common + top)
+
+
+# ------------------------------------------------------------------ the ARM's edit scripts
+def arm_vocab(common: IntVocab, max_canvas: int) -> Vocab:
+    names = [common.name(i) for i in range(len(common))]
+    names += [f"p{i}" for i in range(max_canvas)] + ["R", "D", "[STEP]", "[SEP]"]
+    return Vocab(names, mask="[M]", bos="[BOS]", eos="[EOS]")
+
+
+def edit_script(trace, top: int, cv: IntVocab, av: Vocab) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The construction's trace as the ARM's answer: each step's edits, ``[STEP]``, ``[EOS]``.
+    Steps that change nothing (the halting fixed point) are not written."""
+    mask = cv.mask_id
+    out: list[int] = []
+    for x, dec in zip(trace.canvases[:-1], trace.decisions, strict=False):
+        x = to_common(x, top, cv.hi)
+        y = to_common(dec.y, top, cv.hi)
+        rem = np.asarray(dec.remask, bool)
+        dele = np.zeros(len(x), bool) if dec.delete is None else np.asarray(dec.delete, bool)
+        if dec.insert is not None and np.asarray(dec.insert, bool).any():
+            raise AssertionError("the max-flow construction never inserts")
+        step: list[int] = []
+        for i in range(len(x)):
+            if x[i] == mask and not rem[i] and not dele[i]:
+                if y[i] != mask:  # writing the mask into a mask keeps it: no edit
+                    step += [av.id(f"p{i}"), av.id(cv.name(int(y[i])))]
+            elif rem[i] and x[i] != mask:
+                step += [av.id("R"), av.id(f"p{i}")]
+            elif dele[i] and x[i] == mask:
+                step += [av.id("D"), av.id(f"p{i}")]
+        if step:
+            out += [*step, av.id("[STEP]")]
+    return np.array([*out, av.eos_id], dtype=np.int64)
+
+
+def replay(start: np.ndarray, script: Sequence[int], cv: IntVocab, av: Vocab) -> np.ndarray | None:
+    """Apply an edit script (common ids) to ``start`` through ``g``; None if it is malformed
+    (unknown token, a position off the canvas, filling a written token, remasking a mask)."""
+    mask = cv.mask_id
+    x = np.asarray(start, dtype=np.int64)
+    names = [av.name(int(t)) for t in script]
+    if not names or names[-1] != "[EOS]":
+        return None
+    k = 0
+    while k < len(names) - 1:
+        y, rem = x.copy(), x == mask  # a mask not told otherwise stays a mask
+        dele = np.zeros(len(x), bool)
+        while names[k] != "[STEP]":
+            op = names[k]
+            arg = names[k + 1] if k + 1 < len(names) else ""
+            pos_name = arg if op in ("R", "D") else op
+            if not pos_name.startswith("p") or not pos_name[1:].isdigit():
+                return None
+            i = int(pos_name[1:])
+            if i >= len(x):
+                return None
+            if op == "R":
+                if x[i] == mask:
+                    return None
+                rem[i] = True
+            elif op == "D":
+                if x[i] != mask:
+                    return None
+                dele[i] = True
+            else:
+                if x[i] != mask or arg in ("", "[M]", "[STEP]", "[EOS]") or arg.startswith("p") \
+                        or arg in ("R", "D", "[SEP]", "[BOS]"):
+                    return None
+                y[i], rem[i] = cv.id(arg), False
+            k += 2
+            if k >= len(names) - 1:
+                return None
+        x = apmdm_transition(x, y, rem, np.zeros(len(x), bool), dele, mask=mask)
+        k += 1
+    return x
+
+
+def arm_prompt(canvas: np.ndarray, cv: IntVocab, av: Vocab) -> np.ndarray:
+    return np.array([av.bos_id, *(av.id(cv.name(int(t))) for t in canvas), av.id("[SEP]")],
+                    dtype=np.int64)
+
+
+def model_config(vocab_size: int, scale: Scale, causal: bool, max_len: int) -> ModelConfig:
+    return ModelConfig(vocab_size=vocab_size + 1, pad_id=vocab_size, d_model=scale.width,
+                       n_heads=4, n_layers=scale.layers, d_ff=2 * scale.width,
+                       positions=("absolute",), attention="causal" if causal else "full",
+                       max_position=max_len)
+
+
+def score(model: str, n: int, res: list[tuple[bool, int, str]]) -> dict:
+    k = sum(ok for ok, _, _ in res)
+    lo, hi = wilson_interval(k, len(res))
+    halts: dict[str, int] = defaultdict(int)
+    for _, _, h in res:
+        halts[h] += 1
+    return {"model": model, "nodes": n, "n": len(res), "correct": k, "accuracy": k / len(res),
+            "ci95": [round(lo, 4), round(hi, 4)],
+            "mean_steps": float(np.mean([s for _, s, _ in res])), "halts": dict(halts)}
+
+
+# ------------------------------------------------------------------ planning (run_all --dry-run)
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
+    """Each phase's kind and work (experiments/plan.py), without training. Steps per graph are
+    taken as ``2 N^2`` and script tokens as ``60 N`` (about the cpu-reduced graphs' largest);
+    rough on purpose."""
+    from simulators.learned.model import PolicyTransformer
+    from simulators.learned.throughput import flops_per_token
+
+    scale = SCALES[check_scale(scale_name)]
+    top = scale.common_top
+    canvas = scale.max_canvas
+    nmax = max(scale.nodes)
+    graphs_total = (scale.train_per_n + scale.test_per_n) * len(scale.nodes)
+    steps = 2 * nmax * nmax
+    script = 60 * nmax
+    plan = {"graphs": ("generate", float(graphs_total * nmax)),
+            "construction": ("engine", float(graphs_total * steps * canvas * canvas))}
+    tests = scale.test_per_n * len(scale.nodes)
+    for name, causal in (("ap-mdm", False), ("arm", True)):
+        vocab = top + 1 + len(SPECIALS) + (canvas + 6 if causal else 0)
+        length = canvas + script + 2 if causal else canvas
+        cfg = model_config(vocab, scale, causal, length + 8)
+        fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), length)
+        plan[f"train:{name}"] = ("train", float(scale.seeds * scale.steps * scale.batch
+                                                * length * fpt))
+        gen = 2 * steps * canvas if not causal else script * length
+        plan[f"eval:{name}"] = ("eval-network", float(scale.seeds * tests * gen * fpt / 3))
+    return plan
+
+
+# ------------------------------------------------------------------ the run
+def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
+        progress: bool = True, checkpoints: Path | None = None, emit: Emit = no_emit) -> dict:
+    scale = SCALES[check_scale(scale_name)]
+    dev = str(resolve_device(device))
+    clock = Clock()
+    t = time.perf_counter()
+    seeds = [seed * 1000 + rep for rep in range(scale.seeds)]
+    rng = np.random.default_rng([seed, 17])
+    seen: set[tuple[Edge, ...]] = set()
+    test = [(n, e) for n in scale.nodes for e in graphs(n, scale.extra_edges, scale.test_per_n,
+                                                          rng, seen)]
+    train_g = [(n, e) for n in scale.nodes for e in graphs(n, scale.extra_edges,
+                                                             scale.train_per_n, rng, seen)]
+    if {tuple(e) for _, e in test} & {tuple(e) for _, e in train_g}:
+        raise AssertionError("a test graph is also a training graph")
+    refs = [min_cut_value(n, e) for n, e in test]
+    top = scale.common_top
+    cv = common_vocab(top)
+    av = arm_vocab(cv, scale.max_canvas)
+    tests = [MaxFlowConstruction(n, e) for n, e in test]
+    payload = new_payload(scale_name, dev, seed, seeds, nodes=list(scale.nodes),
+                          edges=f"N + {scale.extra_edges}", train_per_n=scale.train_per_n,
+                          test_per_n=scale.test_per_n, paper=PAPER,
+                          train_test_disjoint=True,
+                          test_inputs_sha256=arrays_sha256(c.initial_canvas() for c in tests),
+                          instances=[])
+    rows, models = payload["rows"], payload["models"]
+    t = clock.lap("graphs", t)
+    # --- the construction on the test graphs (reference steps), and the training traces
+    cells: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
+    for (n, e), con, ref in zip(test, tests, refs, strict=True):
+        tr = con.run().trace
+        assert tr is not None
+        ok = judge(n, e, tr.final, con.layout, ref)
+        cells[n].append((ok, tr.num_steps, tr.halt.value))
+        payload["instances"].append({"nodes": n, "edges": [list(x) for x in e],
+                                     "min_cut": ref, "construction_steps": tr.num_steps})
+    rows += [score("construction", n, cells[n]) for n in scale.nodes]
+    makers = [MaxFlowConstruction(n, e) for n, e in train_g]
+    traces = [c.run(record_canvases=True).trace for c in makers]
+    t = clock.lap("construction", t)
+    _emit(payload, clock, emit)
+    # --- training data: traces in the common id space (AP-MDM), edit scripts (ARM)
+    arows = []
+    for c, tr in zip(makers, traces, strict=True):
+        k = c.layout.top
+        for r in apmdm_rows([tr], mask_id=c.vocab.mask_id):
+            arows.append(Rows(to_common(r.tokens, k, top), to_common(r.y, k, top), r.y_mask,
+                              r.bits, r.bits_mask))
+    data = {"ap-mdm": pack(arows, pad_id=len(cv), seed=seed, kind="maxflow-apmdm-process",
+                           meta={"graphs": len(makers)})}
+    prompts = [arm_prompt(to_common(c.initial_canvas(), c.layout.top, top), cv, av)
+               for c in makers]
+    scripts = [edit_script(tr, c.layout.top, cv, av) for c, tr in zip(makers, traces,
+                                                                      strict=True)]
+    data["arm"] = pack(arm_outcome_rows(prompts, scripts), pad_id=len(av), seed=seed,
+                       kind="maxflow-arm-edit-script", meta={"graphs": len(makers)})
+    longest = max(len(p) + len(s) for p, s in zip(prompts, scripts, strict=True))
+    payload["arm_script_tokens"] = {"mean": float(np.mean([len(s) for s in scripts])),
+                                    "max": int(max(len(s) for s in scripts))}
+    t = clock.lap("data", t)
+    starts = [to_common(c.initial_canvas(), c.layout.top, top) for c in tests]
+    for name in MODELS:
+        pooled: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
+        for k, mseed in enumerate(seeds):
+            causal = name == "arm"
+            v = av if causal else cv
+            cfg = model_config(len(v), scale, causal,
+                               (2 * longest if causal else scale.max_canvas) + 8)
+            model = build_model(cfg, mseed + MODELS.index(name), dev)
+            tcfg = TrainConfig(steps=scale.steps, batch_size=scale.batch, lr=2e-3, seed=mseed,
+                               device=dev, progress=progress)
+            res = train(model, data[name], tcfg)
+            maybe_save(checkpoints, f"maxflow-{name}-{mseed}", model, tcfg, data[name], res)
+            t = clock.lap(f"train:{name}", t)
+            rng_eval = np.random.default_rng([seed, k])
+            with torch.inference_mode():
+                if causal:
+                    ps = [arm_prompt(s, cv, av) for s in starts]
+                    outs = run_arm_batched(LearnedARMPolicy(model, av, dev), ps, av,
+                                           max_length=2 * longest, rng=rng_eval)
+                    finals = [replay(s, o.final[len(p):].tolist(), cv, av)
+                              if o.halt == HaltReason.END_TOKEN else None
+                              for s, p, o in zip(starts, ps, outs, strict=True)]
+                else:
+                    outs = run_apmdm_batched(
+                        LearnedAPMDMPolicy(model, cv, dev), starts, cv,
+                        max_steps=2 * max(i["construction_steps"] for i in payload["instances"])
+                        + 8, max_length=scale.max_canvas, halt_on_eos=False, rng=rng_eval)
+                    finals = [o.final if o.halt == HaltReason.FIXED_POINT else None
+                              for o in outs]
+            got = []
+            for (n, e), con, ref, fin, o, rec in zip(test, tests, refs, finals, outs,
+                                                     payload["instances"], strict=True):
+                mine = None if fin is None else from_common(fin, con.layout.top, top)
+                ok = judge(n, e, mine, con.layout, ref)
+                got.append(ok)
+                pooled[n].append((ok, o.num_steps, o.halt.value))
+                rec[f"{name}@{mseed}"] = {"ok": ok, "steps": o.num_steps, "halt": o.halt.value}
+            models.append({"model": name, "train_seed": mseed, "params": model.parameter_count(),
+                           "data": data[name].provenance(), "data_sha256": data[name].content_hash,
+                           "optimizer_steps": tcfg.steps, "train_wall_s": round(res.wall_s, 2),
+                           "final_loss": res.final_loss, "test_accuracy": float(np.mean(got)),
+                           **res.throughput()})
+            t = clock.lap(f"eval:{name}", t)
+            _emit(payload, clock, emit)
+        rows += [score(name, n, pooled[n]) for n in scale.nodes]
+        _emit(payload, clock, emit)
+    payload["complete"] = True
+    _emit(payload, clock, no_emit)
+    return payload
+
+
+def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
+    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
+    emit(payload)
+
+
+# ------------------------------------------------------------------ result files
+def plot(payload: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for m in ("construction", *MODELS):
+        rs = [r for r in payload["rows"] if r["model"] == m]
+        if not rs:
+            continue
+        x = np.array([r["nodes"] for r in rs])
+        y = np.array([r["accuracy"] for r in rs])
+        err = np.array([[r["accuracy"] - r["ci95"][0], r["ci95"][1] - r["accuracy"]]
+                        for r in rs]).T
+        ax.errorbar(x, y, yerr=err, marker="o", capsize=2, label=m)
+    paper_arm = sorted(PAPER_ARM.items())
+    ax.plot([k for k, _ in paper_arm], [v for _, v in paper_arm], "k:", marker="x",
+            label="paper's ARM (its scale)")
+    ax.set(xlabel="nodes", ylabel="minimum cut deleted (Wilson 95%)", ylim=(-0.02, 1.02),
+           title=f"Graph editing by max-flow, scale {payload['scale']}, {payload['device']}")
+    ax.title.set_fontsize(8)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(payload: dict, out: Path) -> list[Path]:
+    cols = ["model", "nodes", "n", "accuracy", "ci95", "mean_steps", "halts"]
+    per_n: dict[int, list[dict]] = defaultdict(list)
+    for inst in payload["instances"]:
+        per_n[inst["nodes"]].append(inst)
+    steps = []
+    for n, insts in sorted(per_n.items()):
+        for key in sorted(k for k in insts[0] if k.startswith("ap-mdm@")):
+            solved = [i for i in insts if i[key]["ok"]]
+            if solved:
+                same = sum(i[key]["steps"] == i["construction_steps"] for i in solved)
+                steps.append(f"N={n} ({key}): solved {len(solved)}, mean learned / constructed "
+                             f"steps {np.mean([i[key]['steps'] for i in solved]):.2f} / "
+                             f"{np.mean([i['construction_steps'] for i in solved]):.2f}, equal "
+                             f"on {same}")
+    notes = [
+        "`construction` = the max-flow AP-MDM (`constructions/maxflow_apmdm`, Edmonds-Karp then "
+        "the minimum-cut edges deleted); `ap-mdm` = encoder trained on its traces, decoded "
+        "greedily through the same `g`; `arm` = causal transformer trained to write the "
+        "construction's edits step by step after reading the graph, its script replayed "
+        "through `g`. Same width, depth, heads, optimizer steps and batch (parameter counts "
+        "in `models`, JSON). One model per kind for all node counts; test graphs disjoint "
+        "from training graphs (checked). `accuracy` = deleted edges form a minimum cut "
+        "(value from networkx) and disconnect s from t; Wilson 95% interval in `ci95`.",
+        "Learned vs constructed decoding steps (AP-MDM, per graph in `instances`): "
+        + ("; ".join(steps) or "no graph solved yet") + ".",
+        "The paper reports the AP-MDM at about 100% for 4-10 nodes and the edit-imitating ARM "
+        "at 90.32% / 43.04% / 0.30% for 4 / 5 / 6 nodes, at its own (larger, unstated here) "
+        "scale; these tiny CPU models are not that comparison, only the same kind of one.",
+    ]
+    return write_results(out, "maxflow", payload, markdown_table(payload["rows"], cols), notes,
+                         lambda p: plot(payload, p))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return experiment_main("experiments.maxflow", __doc__.split("\n")[0], list(SCALES), run,
+                           write, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))
