@@ -1,0 +1,115 @@
+"""The graph-editing experiment: the ARM's edit scripts replay the construction exactly, the
+judge accepts exactly minimum cuts that disconnect, the id re-numbering, the plan, a smoke run
+(slow)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from constructions.maxflow_apmdm.construction import MaxFlowConstruction
+from constructions.maxflow_apmdm.layout import BLOCK
+from experiments.maxflow import (
+    SCALES,
+    arm_vocab,
+    common_vocab,
+    edit_script,
+    from_common,
+    graphs,
+    judge,
+    main,
+    min_cut_value,
+    replay,
+    to_common,
+    work_plan,
+)
+
+SCALE = SCALES["cpu-reduced"]
+
+
+def _setup():  # type: ignore[no-untyped-def]
+    cv = common_vocab(SCALE.common_top)
+    return cv, arm_vocab(cv, SCALE.max_canvas)
+
+
+def test_scripts_replay_the_construction_through_g() -> None:
+    cv, av = _setup()
+    rng, seen = np.random.default_rng(3), set()  # type: ignore[var-annotated]
+    for n in SCALE.nodes:
+        for e in graphs(n, SCALE.extra_edges, 4, rng, seen):
+            con = MaxFlowConstruction(n, e)
+            tr = con.run(record_canvases=True).trace
+            assert tr is not None
+            k = con.layout.top
+            start = to_common(con.initial_canvas(), k, SCALE.common_top)
+            assert np.array_equal(from_common(start, k, SCALE.common_top), con.initial_canvas())
+            fin = replay(start, edit_script(tr, k, cv, av).tolist(), cv, av)
+            assert fin is not None
+            back = from_common(fin, k, SCALE.common_top)
+            assert back is not None and np.array_equal(back, tr.final)
+            assert judge(n, e, back, con.layout, min_cut_value(n, e))
+    assert len(seen) == 4 * len(SCALE.nodes)
+
+
+def test_judge_accepts_only_a_disconnecting_minimum_cut() -> None:
+    n, e = 4, [(0, 1, 3), (1, 3, 2), (0, 2, 1), (2, 3, 5)]  # min cut 3: {1->3, 0->2}
+    con = MaxFlowConstruction(n, e)
+    lay, ref = con.layout, min_cut_value(n, e)
+    assert ref == 3
+    nodes = con.initial_canvas()[: BLOCK * n]
+
+    def canvas(kept: list[tuple[int, int, int]]) -> np.ndarray:
+        return np.concatenate([nodes, *(np.array([lay.edge_marker, u, v, c, 0])
+                                        for u, v, c in kept)])
+
+    assert judge(n, e, canvas([(0, 1, 3), (2, 3, 5)]), lay, ref)
+    assert not judge(n, e, canvas([(0, 1, 3), (1, 3, 2), (2, 3, 5)]), lay, ref)  # connected
+    assert not judge(n, e, canvas([(2, 3, 5)]), lay, ref)  # disconnects, but cut 6 > 3
+    assert not judge(n, e, canvas([(1, 3, 2), (0, 2, 1), (2, 3, 5)]), lay, ref)  # 3, connected
+    assert not judge(n, e, canvas([(0, 1, 3), (2, 3, 4)]), lay, ref)  # a changed capacity
+    assert not judge(n, e, canvas([(0, 1, 3), (0, 1, 3)]), lay, ref)  # a repeated edge
+    assert not judge(n, e, None, lay, ref)
+
+
+def test_replay_refuses_malformed_scripts() -> None:
+    cv, av = _setup()
+    m = cv.mask_id
+    start = np.array([cv.id("1"), m, m], dtype=np.int64)
+
+    def ids(text: str) -> list[int]:
+        return [av.id(t) for t in text.split()]
+
+    assert replay(start, ids("p1 4 [STEP] R p0 [STEP] [EOS]"), cv, av).tolist() == [m, 4, m]
+    assert replay(start, ids("D p2 [STEP] [EOS]"), cv, av).tolist() == [1, m]
+    for bad in ("p1 4 [STEP]", "p0 4 [STEP] [EOS]", "R p1 [STEP] [EOS]", "D p0 [STEP] [EOS]",
+                "p9 4 [STEP] [EOS]", "p1 R [STEP] [EOS]", "p1 4 [EOS]", "4 p1 [STEP] [EOS]"):
+        assert replay(start, ids(bad), cv, av) is None, bad
+
+
+def test_common_ids_refuse_integers_beyond_a_graph() -> None:
+    top, common = 12, SCALE.common_top
+    assert from_common(np.array([top + 1]), top, common) is None
+    special = np.array([common + 1])
+    assert from_common(special, top, common).tolist() == [top + 1]  # type: ignore[union-attr]
+
+
+def test_work_plan_names_the_phases_of_every_scale() -> None:
+    smoke, full = work_plan("smoke"), work_plan("full")
+    assert set(smoke) == set(full) == {"graphs", "construction", "train:ap-mdm", "eval:ap-mdm",
+                                       "train:arm", "eval:arm"}
+    assert all(w > 0 for _, w in full.values())
+    assert all(full[p][1] >= smoke[p][1] for p in full)
+
+
+@pytest.mark.slow
+def test_smoke_run_writes_results(tmp_path) -> None:  # noqa: ANN001
+    assert main(["--scale", "smoke", "--out", str(tmp_path), "--no-progress"]) == 0
+    payload = json.loads((tmp_path / "maxflow.json").read_text())
+    assert payload["complete"] and payload["train_test_disjoint"]
+    assert {r["model"] for r in payload["rows"]} == {"construction", "ap-mdm", "arm"}
+    assert all(r["accuracy"] == 1.0 for r in payload["rows"] if r["model"] == "construction")
+    assert all({"construction_steps", "ap-mdm@0", "arm@0"} <= set(i)
+               for i in payload["instances"])
+    assert (tmp_path / "maxflow.png").stat().st_size > 1000
