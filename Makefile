@@ -9,7 +9,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 LIGHT   = $(VENV)/.installed-light
 
-.PHONY: demo test test-slow lint bench mutation venv clean
+.PHONY: demo test test-slow lint bench mutation fuzz venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ lint: $(STAMP)
 # runs its default-suite tests; writes docs/results/mutation.json and docs/mutation.md.
 mutation: $(STAMP)
 	nice -n 10 $(PY) -m tools.mutation
+
+# Coverage-guided fuzzing of the .pram front end and the trace JSON reader (docs/robustness.md):
+# FUZZ_SECONDS each (default 120), atheris when it installs, else a fixed-budget mutation loop;
+# findings go to .fuzz/findings (exit 1). The CLI fuzz tests themselves run in `make test`.
+FUZZ_SECONDS ?= 120
+fuzz: $(STAMP)
+	-$(PY) -m pip install -q -e ".[fuzz]"
+	nice -n 10 $(PY) tools/fuzz_frontends.py pram --seconds $(FUZZ_SECONDS)
+	nice -n 10 $(PY) tools/fuzz_frontends.py trace --seconds $(FUZZ_SECONDS)
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done

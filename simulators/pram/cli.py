@@ -69,7 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     res = run(prog, inputs, params, max_steps=args.max_steps)
     if args.json:
         record = {
+            # "processors" is the number used (kept for existing readers); the two explicit keys
+            # are the ones every construction's JSON uses too
             "output": res.output, "steps": res.steps, "processors": res.processors,
+            "processors_used": res.processors, "processors_declared": res.bounds["processors"],
             "work": res.work, "memory_cells": res.memory_cells, "model": res.model,
             "bounds": res.bounds, "sizes": res.sizes,
         }
