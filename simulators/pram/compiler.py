@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from simulators.errors import SourceLocation, UsageError, ValidationError
+from simulators.errors import SourceLocation, ValidationError
 from simulators.pram.isa import (
     PARAMS_ARRAY,
     ArrayDecl,
@@ -518,9 +518,7 @@ def compile_source(text: str, file: str = "<input>") -> CompiledProgram:
 
 def load_program(path: str) -> CompiledProgram:
     """Read, parse and compile a ``.pram`` file."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(2_000_000)
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read program: {err}", SourceLocation(str(path))) from None
+    from simulators.cli_support import read_text_file  # bounded: size, regular file, UTF-8
+
+    text = read_text_file(path, what="program", max_bytes=2_000_000)
     return compile_source(text, str(path))
