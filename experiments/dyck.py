@@ -154,25 +154,27 @@ def judge(outs: Sequence[RunOutcome | Trace], strip: slice, expect: HaltReason,
     return words, ok
 
 
-def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
-    """Each phase's kind and work (see experiments/plan.py), without training anything; row
-    lengths are bounded by the longest training word (an over-estimate)."""
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
+    """Each phase's kind, work and iterations (see experiments/plan.py), without training
+    anything; row lengths are bounded by the longest training word (an over-estimate)."""
     from simulators.learned.model import PolicyTransformer
     from simulators.learned.throughput import flops_per_token
 
     scale = SCALES[check_scale(scale_name)]
     v, av = len(construction().vocab), len(arm_vocab())
-    ln = scale.train_max_len + 2
-    plan = {"construction": ("engine", float((scale.train_runs + scale.samples)
-                                             * steps_limit(scale.test_max_len)
-                                             * scale.test_max_len))}
+    ln, m = scale.train_max_len + 2, scale.test_max_len
+    runs = scale.train_runs + scale.samples
+    plan: dict[str, tuple] = {"construction": ("engine", float(runs * steps_limit(m) * m),
+                                               float(runs * steps_limit(m)))}
     for name, cfg, steps in (("ap-mdm", apmdm_config(v, scale.width), scale.apmdm_steps),
                              ("arm", arm_config(av, scale.width), scale.arm_steps)):
         fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), ln)
-        plan[f"train:{name}"] = ("train", scale.seeds * steps * scale.batch * ln * fpt)
-        m = scale.test_max_len
-        gen = steps_limit(m) * 2 * m if name == "ap-mdm" else m * m
-        plan[f"eval:{name}"] = ("eval-network", scale.seeds * scale.samples * gen * fpt / 3)
+        plan[f"train:{name}"] = ("train", scale.seeds * steps * scale.batch * ln * fpt,
+                                 float(scale.seeds * steps))
+        it = steps_limit(m) if name == "ap-mdm" else m  # decoding steps per sample (bound)
+        gen = it * 2 * m if name == "ap-mdm" else m * m
+        plan[f"eval:{name}"] = ("eval-network", scale.seeds * scale.samples * gen * fpt / 3,
+                                float(scale.seeds * scale.samples * it))
     return plan
 
 

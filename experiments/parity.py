@@ -318,36 +318,39 @@ def eval_arm(model: PolicyTransformer, bits: np.ndarray, device: str, scratch: b
 # ---------------------------------------------------------------- dry-run plan
 
 
-def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
-    """Each phase's kind and work (see experiments/plan.py), without training anything."""
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
+    """Each phase's kind, work and iterations (see experiments/plan.py), without training."""
     from simulators.learned.throughput import flops_per_token
 
     scale = SCALES[check_scale(scale_name)]
     counts = {n: (scale.per_length if n <= 1000 else scale.long_per_length)
               for n in scale.lengths}
-    plan = {"construction": ("engine", float(sum(c * n * parity_steps_bound(n)
-                                                 for n, c in counts.items())))}
+    steps = {n: c * parity_steps_bound(n) for n, c in counts.items()}  # canvas-steps per length
+    plan: dict[str, tuple] = {"construction": ("engine", float(sum(
+        n * k for n, k in steps.items())), float(sum(steps.values())))}
     for spec, data in specs(scale, seed):
         params = PolicyTransformer(spec.cfg).parameter_count()
         mean_len = float(data.lengths.mean())
         tag = f"{spec.model}:{spec.variant}"
         plan[f"train:{tag}"] = ("train", scale.seeds * spec.steps * scale.batch * mean_len
-                                * flops_per_token(spec.cfg, params, int(mean_len)))
+                                * flops_per_token(spec.cfg, params, int(mean_len)),
+                                float(scale.seeds * spec.steps))
         tested = {n: c for n, c in counts.items() if n <= spec.max_test_length}
+        it = float(scale.seeds * sum(steps[n] for n in tested))
         if spec.kind == "apmdm" and receptive_field(spec.cfg) is not None:
-            work = sum(c * n * parity_steps_bound(n) for n, c in tested.items())
-            plan[f"eval:{tag}"] = ("eval-table", scale.seeds * float(work))
+            work = sum(n * steps[n] for n in tested)
+            plan[f"eval:{tag}"] = ("eval-table", scale.seeds * float(work), it)
         elif spec.kind == "apmdm":
             plan[f"eval:{tag}"] = ("eval-network", scale.seeds * float(sum(
-                c * n * parity_steps_bound(n) * flops_per_token(spec.cfg, params, n) / 3
-                for n, c in tested.items())))
+                n * steps[n] * flops_per_token(spec.cfg, params, n) / 3 for n in tested)), it)
         else:
             # tokens an ARM writes per input: its scratchpad or the answer
             gen = {n: (len(scratchpad(np.zeros(n, np.int64))) if spec.kind == "scratch" else 3)
                    for n in tested}
             plan[f"eval:{tag}"] = ("eval-network", scale.seeds * float(sum(
                 c * gen[n] * (n + gen[n]) * flops_per_token(spec.cfg, params, n) / 3
-                for n, c in tested.items())))
+                for n, c in tested.items())), float(scale.seeds * sum(
+                    c * gen[n] for n, c in tested.items())))
     return plan
 
 

@@ -1,40 +1,67 @@
 """Dry-run planning for ``experiments.run_all --dry-run``: time each phase at the smoke scale on
 the chosen device, then extrapolate every phase of the chosen scale.
 
-Each experiment describes its phases by ``work_plan(scale, seed) -> {phase: (kind, work)}``:
-``work`` is a count proportional to the phase's cost (model FLOPs for training and network
-evaluation, token-steps for numpy engines), ``kind`` groups phases that run at the same speed
-(training, dense evaluation, table evaluation, engine runs, ...). The smoke run measures seconds
-per unit of work for each kind; a phase of the chosen scale is estimated as its work times its
-kind's rate. Smoke phases are small, so fixed per-step overheads weigh more there than at full
-scale: on a GPU the estimate errs on the long side, which is the safe side for a budget.
+Each experiment describes its phases by ``work_plan(scale, seed) -> {phase: (kind, work[,
+iters])}``: ``work`` is proportional to the phase's compute (model FLOPs for training and network
+evaluation, token-steps for numpy engines), ``iters`` (optional) counts its sequential
+iterations (optimizer steps, lock-step decoding steps per canvas, engine steps), each of which
+costs a fixed overhead however small the model; ``kind`` groups phases that run alike. For each
+kind the smoke timings are fitted as ``seconds = a * iters + b * work`` (a, b >= 0, least
+squares), and each phase of the chosen scale is estimated from its own iters and work. Tiny
+models are overhead-bound (the ``a`` term), large ones compute-bound (``b``): a smoke run alone
+pins ``b`` down poorly, so a compute-bound phase can be under-estimated -- the plan is a guide,
+and ``--budget-s`` is the guarantee.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-Plan = Mapping[str, tuple[str, float]]
+import numpy as np
+
+Plan = Mapping[str, tuple]  # phase -> (kind, work) or (kind, work, iters)
 
 
-def rates(plan: Plan, timings: Mapping[str, float]) -> dict[str, float]:
-    """Seconds per unit of work for each kind, from measured phase timings."""
-    work: dict[str, float] = {}
-    secs: dict[str, float] = {}
-    for phase, (kind, w) in plan.items():
-        if phase in timings and w > 0:
-            work[kind] = work.get(kind, 0.0) + w
-            secs[kind] = secs.get(kind, 0.0) + float(timings[phase])
-    return {k: secs[k] / work[k] for k in work}
+def _terms(entry: tuple) -> tuple[str, float, float]:
+    kind, work = entry[0], float(entry[1])
+    return kind, work, float(entry[2]) if len(entry) > 2 else 0.0
 
 
-def extrapolate(plan: Plan, rate: Mapping[str, float]) -> list[dict]:
-    """One row per phase of ``plan``: kind, work, estimated seconds (None: kind never timed)."""
+def rates(plan: Plan, timings: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+    """Per kind, ``(a, b)``: seconds per iteration and per unit of work, fitted to the measured
+    phase timings by non-negative least squares (one term alone when the other would be < 0)."""
+    pts: dict[str, list[tuple[float, float, float]]] = {}
+    for phase, entry in plan.items():
+        kind, work, iters = _terms(entry)
+        if phase in timings and (work > 0 or iters > 0):
+            pts.setdefault(kind, []).append((iters, work, float(timings[phase])))
+    out = {}
+    for kind, rows in pts.items():
+        x = np.array([[i, w] for i, w, _ in rows])
+        t = np.array([s for _, _, s in rows])
+        fits = []
+        if (x[:, 0] > 0).any():
+            fits.append(np.array([t @ x[:, 0] / (x[:, 0] @ x[:, 0]), 0.0]))
+        if (x[:, 1] > 0).any():
+            fits.append(np.array([0.0, t @ x[:, 1] / (x[:, 1] @ x[:, 1])]))
+        both = np.linalg.lstsq(x, t, rcond=None)[0]
+        if (both >= 0).all():
+            fits.append(both)
+        best = min(fits, key=lambda c: float(((x @ c - t) ** 2).sum()))
+        out[kind] = (float(best[0]), float(best[1]))
+    return out
+
+
+def extrapolate(plan: Plan, rate: Mapping[str, tuple[float, float]]) -> list[dict]:
+    """One row per phase of ``plan``: kind, work, iters, estimated seconds (None: kind never
+    timed)."""
     rows = []
-    for phase, (kind, w) in plan.items():
+    for phase, entry in plan.items():
+        kind, work, iters = _terms(entry)
         r = rate.get(kind)
-        rows.append({"phase": phase, "kind": kind, "work": float(f"{w:.4g}"),
-                     "estimate_s": None if r is None else round(w * r, 1)})
+        rows.append({"phase": phase, "kind": kind, "work": float(f"{work:.4g}"),
+                     "iters": iters, "estimate_s": None if r is None else
+                     round(r[0] * iters + r[1] * work, 1)})
     return rows
 
 

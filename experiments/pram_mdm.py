@@ -319,7 +319,9 @@ def run_process(name: str, prog, scale: Scale, dev: str, seed: int, progress: bo
         check_disjoint(train_in, tests)
         starts = [mdm.initial_canvas(bind(prog, {"A": list(a)})) for a in tests]
         with torch.inference_mode():
-            outs = run_mdm_batched(pol, starts, vocab, max_steps=lay.S)
+            # A schedule more than 4x slower than the construction's T + 1 counts as failed
+            # (halt "step_limit"); an untrained model would otherwise fill one mask per step.
+            outs = run_mdm_batched(pol, starts, vocab, max_steps=min(lay.S, 4 * target))
 
         def ok(k: int, f: np.ndarray, tests=tests, lay=lay) -> bool:  # type: ignore[no-untyped-def]
             try:
@@ -362,24 +364,28 @@ def dataset_shapes(scale_name: str) -> list[dict]:
     return out
 
 
-def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
-    """Each phase's kind and work (see experiments/plan.py), without training anything."""
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
+    """Each phase's kind, work and iterations (see experiments/plan.py), without training."""
     from simulators.learned.model import PolicyTransformer
     from simulators.learned.throughput import flops_per_token
 
     scale = SCALES[check_scale(scale_name)]
-    plan: dict[str, tuple[str, float]] = {}
+    plan: dict[str, tuple] = {}
     for name, prog in programs().items():
         lays = {n: built_for(prog, n).layout for n in scale.ns}
+        k = min(scale.tests, 4)
         plan[f"construction:{name}"] = ("engine", float(sum(
-            min(scale.tests, 4) * lay.S * (lay.T + 1) for lay in lays.values())))
+            k * lay.S * (lay.T + 1) for lay in lays.values())), float(sum(
+                k * (lay.T + 1) for lay in lays.values())))
         rows, width = outcome_shape(name, scale)
         cfg = ModelConfig(vocab_size=VALUE_MAX * max(scale.ns) + 4, d_model=scale.width,
                           n_heads=4, n_layers=3, d_ff=2 * scale.width, max_position=width + 1)
         fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), width)
-        plan[f"train:mdm:{name}"] = ("train", scale.outcome_steps * scale.batch * width * fpt)
+        plan[f"train:mdm:{name}"] = ("train", scale.outcome_steps * scale.batch * width * fpt,
+                                     float(scale.outcome_steps))
         plan[f"eval:mdm:{name}"] = ("eval-network", float(sum(
-            scale.tests * n * (2 * n + 1) * fpt / 3 for n in scale.ns)))
+            scale.tests * n * (2 * n + 1) * fpt / 3 for n in scale.ns)), float(sum(
+                scale.tests * n for n in scale.ns)))
         if name != "prefix_sum":
             continue
         for n in scale.process_ns:
@@ -388,9 +394,12 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
                               d_ff=2 * scale.width, max_position=lay.S)
             fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), lay.S)
             plan[f"train:mdm-process:{name}:{n}"] = (
-                "train", scale.process_steps * min(scale.batch, 8) * lay.S * fpt)
+                "train", scale.process_steps * min(scale.batch, 8) * lay.S * fpt,
+                float(scale.process_steps))
+            tests = min(scale.tests, 8)
             plan[f"eval:mdm-process:{name}:{n}"] = (
-                "eval-network", min(scale.tests, 8) * (lay.T + 1) * lay.S * fpt / 3)
+                "eval-network", tests * (lay.T + 1) * lay.S * fpt / 3,
+                float(tests * (lay.T + 1)))
     return plan
 
 

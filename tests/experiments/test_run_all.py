@@ -32,20 +32,26 @@ def test_out_is_required_without_dry_run(capsys) -> None:  # type: ignore[no-unt
     assert run_main(main, ["--out", "x", "--budget-s", "-1", "--device", "cpu"]) == 2
 
 
-def test_extrapolation_is_work_times_the_measured_rate() -> None:
+def test_extrapolation_fits_overhead_and_work() -> None:
     smoke = {"a": ("train", 10.0), "b": ("train", 30.0), "c": ("eval", 5.0)}
     rate = rates(smoke, {"a": 1.0, "b": 3.0, "c": 10.0})
-    assert rate == {"train": 0.1, "eval": 2.0}
+    assert rate["train"] == pytest.approx((0.0, 0.1)) and rate["eval"] == pytest.approx((0, 2))
     rows = extrapolate({"a": ("train", 1000.0), "d": ("engine", 1.0)}, rate)
     assert rows[0]["estimate_s"] == 100.0 and rows[1]["estimate_s"] is None
+    # 0.5 s per iteration + 0.01 s per unit of work, recovered from three phases
+    pts = {"p": ("k", 100.0, 2.0), "q": ("k", 10.0, 20.0), "r": ("k", 300.0, 1.0)}
+    r = rates(pts, {k: 0.5 * v[2] + 0.01 * v[1] for k, v in pts.items()})
+    assert r["k"] == pytest.approx((0.5, 0.01))
+    (row,) = extrapolate({"x": ("k", 1e4, 1e3)}, r)
+    assert row["estimate_s"] == pytest.approx(600.0)
 
 
 @pytest.mark.parametrize("mod", [parity, dyck, pram_mdm])
 def test_work_plans_name_phases_of_every_scale(mod) -> None:  # type: ignore[no-untyped-def]
     smoke, full = mod.work_plan("smoke"), mod.work_plan("full")
     assert smoke and set(smoke) <= set(full)
-    assert all(w > 0 for _, w in full.values())
-    assert {k for k, _ in full.values()} <= {k for k, _ in smoke.values()}  # every kind timed
+    assert all(v[1] > 0 for v in full.values())
+    assert {v[0] for v in full.values()} <= {v[0] for v in smoke.values()}  # every kind timed
 
 
 @pytest.mark.slow
