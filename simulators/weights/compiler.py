@@ -95,6 +95,7 @@ class CompiledNetwork(nn.Module):
         # the same modules as plain lists (typed iteration)
         self.stack: list[tuple[str, list[Any]]] = [(k, list(m)) for k, m in sublayers]
         self.residual_names = list(residual.names)
+        self.residual_lo, self.residual_hi = list(residual.lo), list(residual.hi)
         self.readouts = readouts
         self.random_sources = random_sources
         self.tok_range = tok_range
