@@ -47,13 +47,33 @@ class ProjectError(Exception):
         text = f"{head}{self.kind}: {self.message}"
         loc = self.location
         if loc and loc.source_line is not None:
-            text += "\n    " + loc.source_line.rstrip("\n")
-            if loc.col is not None:
-                text += "\n    " + " " * max(loc.col - 1, 0) + "^"
+            line, col = _window(loc.source_line.rstrip("\n"), loc.col)
+            text += "\n    " + line
+            if col is not None:
+                text += "\n    " + " " * max(col - 1, 0) + "^"
         return text
 
     def __str__(self) -> str:
         return self.format()
+
+
+#: Longest source line shown under an error; longer lines (a 5,000-digit literal, a generated
+#: 1,000-term sum) are cut to a window around the caret, marked with "...".
+_MAX_SHOWN = 120
+
+
+def _window(line: str, col: int | None) -> tuple[str, int | None]:
+    """``line`` cut to at most about _MAX_SHOWN characters around ``col`` (1-based), and the
+    caret's column in the cut line."""
+    if len(line) <= _MAX_SHOWN:
+        return line, col
+    at = (col or 1) - 1
+    start = max(0, min(at - _MAX_SHOWN // 2, len(line) - _MAX_SHOWN))
+    end = start + _MAX_SHOWN
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(line) else ""
+    shown = head + line[start:end] + tail
+    return shown, None if col is None else at - start + len(head) + 1
 
 
 class UsageError(ProjectError):

@@ -154,3 +154,17 @@ def test_one_past_each_limit_is_refused() -> None:
     with pytest.raises(ValidationError):
         compile_source(HEAD + "x := " + "+".join(["1"] * (MAX_EXPR_DEPTH + 1)) + "\nend\n")
     compile_source(HEAD + "x := " + "+".join(["1"] * MAX_EXPR_DEPTH) + "\nend\n")
+
+
+@pytest.mark.parametrize("col", [1, 8, 60, 2500, 5007])
+def test_long_source_lines_are_cut_around_the_caret(col: int) -> None:
+    """A 5,000-character line is shown as a window of about 120 characters; the caret still
+    points at the same character."""
+    from simulators.errors import SourceLocation
+
+    line = "  x := " + "".join(str(i % 10) for i in range(5000))
+    text = ParseError("m", SourceLocation("f", 1, col, line)).format()
+    _, shown, caret = text.splitlines()
+    assert len(shown) <= 4 + 120 + 6
+    pos = caret.index("^")
+    assert shown[pos] == line[col - 1]
