@@ -525,8 +525,35 @@ def write(payload: dict, out: Path) -> list[Path]:
         "scratchpad ARM (O(n^2) tokens per input) up to `scratch_max_length`.",
     ]
     rows = cons + payload.get("summary", [])
-    return write_results(out, "parity", payload, markdown_table(rows, cols), notes,
-                         lambda p: plot(payload, p))
+    return write_results(out, "parity", payload, markdown_table(rows, cols),
+                         [*coverage_headlines(payload), *notes], lambda p: plot(payload, p))
+
+
+def coverage_headlines(payload: dict) -> list[str]:
+    """One sentence per local model: accuracy beside the local-view coverage, from the rows."""
+    out = []
+    for (model, variant), rs in _groups(payload.get("summary", [])).items():
+        if "views_missing_max" not in rs[0]:
+            continue
+        acc = min(r["accuracy_min"] for r in rs)
+        miss = max(r["views_missing_max"] for r in rs)
+        longest = max(r["length"] for r in rs)
+        tv = {m["train_views"] for m in payload["models"]
+              if (m["model"], m["variant"]) == (model, variant) and "train_views" in m}
+        verdict = ("every local view met at any tested length is covered in training, and "
+                   if miss == 0 else f"up to {miss} local views met at one length are absent "
+                   "from training; ")
+        out.append(f"**`{model}` ({variant})**: {verdict}the lowest accuracy of any seed at any "
+                   f"length up to {longest} is {acc:.3f} (training canvases hold "
+                   f"{', '.join(map(str, sorted(tv)))} distinct views).")
+    return out
+
+
+def _groups(summary: Sequence[dict]) -> dict[tuple[str, str], list[dict]]:
+    g: dict[tuple[str, str], list[dict]] = {}
+    for r in summary:
+        g.setdefault((r["model"], r["variant"]), []).append(r)
+    return g
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,3 +88,17 @@ def test_scratchpad_is_the_construction_trace_written_out() -> None:
             want.append(text)
     assert [c.strip() for c in canvases if c.strip() or True][: len(want)] == want
     assert names[-3:] == ["#", "1", "[EOS]"]
+
+
+def test_coverage_headline_follows_the_rows() -> None:
+    from experiments.parity import coverage_headlines
+
+    def row(miss: int, acc: float) -> dict:
+        return {"model": "ap-mdm", "variant": "v", "length": 9, "accuracy_min": acc,
+                "views_missing_max": miss}
+
+    models = [{"model": "ap-mdm", "variant": "v", "train_views": 7}]
+    (ok,) = coverage_headlines({"summary": [row(0, 1.0)], "models": models})
+    assert "every local view" in ok and "1.000" in ok and "7 distinct" in ok
+    (bad,) = coverage_headlines({"summary": [row(0, 1.0), row(5, 0.5)], "models": models})
+    assert "up to 5 local views" in bad and "0.500" in bad
