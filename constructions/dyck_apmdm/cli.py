@@ -37,6 +37,8 @@ from constructions.dyck_apmdm.view import dyck_view
 from constructions.interface import RunReport
 from simulators.cli_support import (
     ArgumentParser,
+    Progress,
+    add_progress_argument,
     int_arg,
     probability_arg,
     run_main,
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                               f"estimated before exploring)")
     support.add_argument("--max-support-length", type=int_arg(0),
                          default=DEFAULT_MAX_SUPPORT_LENGTH)
+    add_progress_argument(support)
     return parser
 
 
@@ -154,8 +157,11 @@ def _support(args: argparse.Namespace) -> int:
         model = DyckAPMDM(args.k, not args.one_sided, None, None)
     else:
         model = DyckAPMDM(args.k, not args.one_sided, max(args.max_length, 0))
+    progress = Progress("support: states explored", args.max_states, enabled=args.progress)
     support = explore_support(model, args.max_length, max_states=args.max_states,
-                              max_support_length=args.max_support_length)
+                              max_support_length=args.max_support_length,
+                              on_progress=progress.update)
+    progress.done()
     got = support.counts()
     if args.json:
         print(json.dumps({"counts": {str(n): c for n, c in got.items()}}))

@@ -15,6 +15,7 @@ L letters are never expanded. Canvases are deduplicated; ``max_states`` guards t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -100,8 +101,11 @@ def explore_support(
     *,
     max_states: int = DEFAULT_MAX_STATES,
     max_support_length: int = DEFAULT_MAX_SUPPORT_LENGTH,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Support:
     """Breadth-first exploration from ``[BOS]``; outputs of length <= ``max_length``.
+
+    ``on_progress(states)`` is called after each batch of the frontier (a CLI shows progress).
 
     ``model.target_length`` must be >= ``max_length`` so that the target never hides a word (the
     check raises otherwise); ``max_states`` bounds the number of distinct canvases.
@@ -147,6 +151,8 @@ def explore_support(
                             )
                         frontier.append(nxt)
                     graph.add_edge(node, key)
+            if on_progress is not None:
+                on_progress(graph.number_of_nodes())
     return Support(graph, {n: sorted(ws) for n, ws in sorted(outputs.items())}, max_length)
 
 
