@@ -12,7 +12,7 @@ from pathlib import Path
 from tools.mutation.apply import AnchorError, check_catalogue
 from tools.mutation.catalogue import CATALOGUE
 from tools.mutation.report import render
-from tools.mutation.runner import make_scratch, run_catalogue
+from tools.mutation.runner import make_scratch, merge, run_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per mutant")
     ap.add_argument("--skip-baseline", action="store_true",
                     help="with --only: skip the unmutated run (trying mutants only)")
+    ap.add_argument("--update", action="store_true",
+                    help="with --only and --source head: re-run these mutants and merge their rows "
+                         "into the existing results (recorded under provenance.reruns)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/results/mutation.json")
     ap.add_argument("--doc", type=Path, default=ROOT / "docs/mutation.md")
     args = ap.parse_args(argv)
@@ -58,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, AnchorError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2 if isinstance(err, AnchorError) else 3
-    if args.only:  # a partial run is for trying mutants; it never overwrites the full results
+    if args.only and args.update and args.source == "head" and not args.skip_baseline:
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        doc = merge(old, doc, [m.id for m in CATALOGUE])
+    elif args.only:  # a trial run (worktree, no baseline, ...) never overwrites the results
         print(json.dumps(doc, indent=1))
         return 0
     args.out.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")

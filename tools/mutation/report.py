@@ -53,6 +53,9 @@ def render(doc: dict[str, Any]) -> str:
                f"{' (' + ', '.join(survived) + ')' if survived else ''}. "
                f"Source: {prov['source']}; Hypothesis seed {prov['hypothesis_seed']}; "
                f"run {prov['date_utc']}; {prov['note']}.")
+    for rerun in prov.get("reruns", []):
+        summary += (f" Re-run (`--only ... --update`) at {rerun['git_commit'][:10]} on "
+                    f"{rerun['date_utc']}: {', '.join(rerun['ids'])}.")
     minutes = max(1, round((prov["baseline_seconds"]
                             + sum(r["seconds"] for r in doc["mutants"])) / 60))
     lines = [_HEAD.replace("{minutes}", str(minutes)).replace("{summary}", summary)]

@@ -90,6 +90,31 @@ def run_tests(scratch: Path, tests: Sequence[str], seed: int, timeout: float) ->
     return Verdict(True, who, seconds, proc.returncode)
 
 
+def summarise(doc: dict[str, Any]) -> dict[str, Any]:
+    """Recompute the totals of a results document from its rows."""
+    rows = doc["mutants"]
+    doc["killed"] = sum(bool(r["killed"]) for r in rows)
+    doc["total"] = len(rows)
+    doc["equivalent"] = sum(bool(r["equivalent"]) for r in rows)
+    doc["survived"] = [r["id"] for r in rows if not r["killed"] and not r["equivalent"]]
+    return doc
+
+
+def merge(old: dict[str, Any], new: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """``old`` with the rows of ``new`` replacing those of the same id (a partial re-run after
+    tests were added); rows follow the catalogue ``order``; the re-run is recorded."""
+    rows = {r["id"]: r for r in old["mutants"]}
+    rows.update({r["id"]: r for r in new["mutants"]})
+    merged = dict(old, mutants=[rows[i] for i in order if i in rows])
+    prov = dict(old["provenance"])
+    prov["reruns"] = [*prov.get("reruns", []),
+                      {"ids": [r["id"] for r in new["mutants"]],
+                       "git_commit": new["provenance"]["git_commit"],
+                       "date_utc": new["provenance"]["date_utc"]}]
+    merged["provenance"] = prov
+    return summarise(merged)
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in ("numpy", "hypothesis", "pytest", "torch"):
@@ -137,14 +162,11 @@ def run_catalogue(root: Path, mutants: Sequence[Mutant], *, source: str, seed: i
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     commit = git(root, "rev-parse", "HEAD").strip()
+    for row in rows:
+        row["commit"] = commit if source == "head" else "worktree"
     dirty = bool(git(root, "status", "--porcelain", "--untracked-files=no").strip())
-    killed = sum(bool(r["killed"]) for r in rows)
-    return {
+    return summarise({
         "mutants": rows,
-        "killed": killed,
-        "total": len(rows),
-        "equivalent": sum(bool(r["equivalent"]) for r in rows),
-        "survived": [r["id"] for r in rows if not r["killed"] and not r["equivalent"]],
         "provenance": {
             "command": "make mutation  (= python -m tools.mutation)",
             "source": source if source == "worktree" else f"HEAD {commit}",
@@ -157,4 +179,4 @@ def run_catalogue(root: Path, mutants: Sequence[Mutant], *, source: str, seed: i
             "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "note": "seconds are wall time on a shared 2-core machine under load",
         },
-    }
+    })
