@@ -1,0 +1,77 @@
+"""Weight level vs interpreter: whole runs of Theorem 1 and Theorem 4 prefix_sum.
+
+``python benchmarks/weights_bench.py [--device cpu|cuda] [--sizes 8 16 32 ...] [--budget S]``
+
+Per row: construction, n, decoding steps, canvas bound, compile seconds, weight-level run
+seconds, interpreter run seconds, tokens/s at weight level (canvas positions processed per
+second: the sum of the canvas lengths over the steps / run seconds) and whether the two runs are
+identical step for step. Theorem 1's weights policy queries only the fillable block (keys and
+values over the whole canvas), like its fast interpreter policy. One torch thread on the CPU.
+Targets (the issue's): Theorem 1 n = 32 and Theorem 4 n = 64 under 60 s on one core; on a GPU,
+Theorem 4 n = 1024 and Theorem 1 n = 256 under 60 s -- run with ``--device cuda`` where one is
+lent (none was when this was written). A construction's larger sizes are skipped once a run
+takes more than ``--budget`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
+from constructions.pram_mdm.construction import Theorem1  # noqa: E402
+from simulators.pram import load_program  # noqa: E402
+
+
+def bench(kind: str, n: int, device: str) -> dict:
+    prog = load_program(str(ROOT / "examples" / "pram" / "prefix_sum.pram"))
+    inputs = {"A": [int(v) for v in np.random.default_rng(n).integers(0, 10, n)]}
+    con = (Theorem1 if kind == "theorem1" else Theorem4).build(prog, inputs)
+    t0 = time.perf_counter()
+    ref = con.run(record_canvases=True)
+    t_interp = time.perf_counter() - t0
+    from constructions.backends import compile_weights
+
+    t0 = time.perf_counter()
+    compile_weights(con.program, device=device)
+    t_compile = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    got = con.run(record_canvases=True, backend="weights", device=device)
+    t_run = time.perf_counter() - t0 - t_compile  # run() compiles again; count it once
+    same = ref.decoding_steps == got.decoding_steps and all(
+        np.array_equal(a, b) for a, b in zip(ref.trace.canvases, got.trace.canvases, strict=True))
+    positions = sum(len(c) for c in got.trace.canvases[:-1])
+    return {"construction": f"{kind} prefix_sum", "n": n, "steps": got.decoding_steps,
+            "canvas": got.context_length, "compile_s": round(t_compile, 2),
+            "weights_run_s": round(t_run, 2), "interpreter_run_s": round(t_interp, 2),
+            "tokens_per_s": round(positions / max(t_run, 1e-9)), "identical": same}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[8, 16, 32, 64, 128, 256])
+    ap.add_argument("--budget", type=float, default=120.0)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    for kind in ("theorem4", "theorem1"):
+        for n in args.sizes:
+            row = bench(kind, n, args.device)
+            print(json.dumps(row), flush=True)
+            if row["weights_run_s"] + row["compile_s"] > args.budget:
+                break
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
