@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"an even length (0..{DEFAULT_MAX_SAMPLE_LENGTH})")
     sample.add_argument("--num", type=int_arg(1, DEFAULT_MAX_SAMPLES), default=1)
     sample.add_argument("--seed", type=seed_arg, default=0)
+    add_progress_argument(sample)
 
     enum = sub.add_parser("enumerate", help="every member of a length")
     common(enum)
@@ -190,7 +191,9 @@ def _sample(args: argparse.Namespace, lang: DyckLanguage) -> int:
     if args.length % 2:
         raise UsageError(f"--length must be even (members have even length), got {args.length}")
     rng = np.random.default_rng(args.seed)
-    words = lang.sample_many(args.length, rng, args.num)
+    progress = Progress("sample: words drawn", args.num, enabled=args.progress)
+    words = lang.sample_many(args.length, rng, args.num, on_progress=progress.update)
+    progress.done()
     rendered = [lang.render(w) for w in words]
     _emit(args, {"samples": rendered, "ids": words.tolist()}, rendered)
     return 0

@@ -6,7 +6,7 @@ A thin facade over the functional modules (:mod:`reduction`, :mod:`counting`, :m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,10 +36,10 @@ class DyckLanguage(DyckAlphabet):
         return sampling.sample_word(self.k, length, rng, two_sided=self.two_sided, **limits)
 
     def sample_many(
-        self, length: int, rng: np.random.Generator, num: int, **limits: int
+        self, length: int, rng: np.random.Generator, num: int, **options: Any
     ) -> np.ndarray:
         return sampling.sample_words(
-            self.k, length, rng, two_sided=self.two_sided, num=num, **limits
+            self.k, length, rng, two_sided=self.two_sided, num=num, **options
         )
 
     def enumerate(self, length: int, **limits: int) -> np.ndarray:

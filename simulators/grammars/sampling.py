@@ -35,6 +35,7 @@ check it statistically (chi-square on small lengths).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 from math import comb
@@ -177,8 +178,12 @@ def sample_words(
     num: int = 1,
     max_length: int = DEFAULT_MAX_SAMPLE_LENGTH,
     max_samples: int = DEFAULT_MAX_SAMPLES,
+    on_progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """``num`` independent uniform members of ``length``: an int64 array (num, length)."""
+    """``num`` independent uniform members of ``length``: an int64 array (num, length).
+
+    ``on_progress(done)`` is called after each sample (a CLI shows progress: a million samples
+    take minutes)."""
     if isinstance(num, bool) or not isinstance(num, int) or num < 0:
         raise UsageError(f"num must be a non-negative integer, got {num!r}")
     if isinstance(length, bool) or not isinstance(length, int) or length < 0 or length % 2:
@@ -188,4 +193,6 @@ def sample_words(
     out = np.empty((num, length), dtype=np.int64)
     for i in range(num):
         out[i] = sample_word(k, length, rng, two_sided=two_sided, max_length=max_length)
+        if on_progress is not None:
+            on_progress(i + 1)
     return out
