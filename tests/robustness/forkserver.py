@@ -140,10 +140,11 @@ def main() -> None:
     sys.path.insert(0, os.getcwd())  # the repository root (the runner starts us there)
     for module in sys.argv[1:]:
         # the package and its cli module (never __main__, which would run the command), so
-        # that forked children start warm
-        importlib.import_module(module)
-        with contextlib.suppress(ModuleNotFoundError):
-            importlib.import_module(f"{module}.cli")
+        # that forked children start warm; a module that fails to import is left to the child,
+        # whose traceback then fails that CLI's tests (not every test of the session)
+        for name in (module, f"{module}.cli"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
