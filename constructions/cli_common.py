@@ -82,9 +82,14 @@ def emit_report(args: argparse.Namespace, report: RunReport, *,
                 text: Callable[[RunReport], str] | None = None,
                 views: Sequence[Any] | None = None,
                 explain: Callable[[int, int], dict[str, Any]] | None = None,
-                title: str | None = None) -> None:
+                title: str | None = None,
+                task_keys: Sequence[str] = ()) -> None:
     """Print ``report`` (``--json``: :meth:`RunReport.to_json`; otherwise ``text(report)``) and
     write the HTML viewer when ``--html PATH`` was given.
+
+    ``task_keys``: names in ``report.output`` / ``report.extra`` that a task CLI also shows at the
+    top level of its JSON (e.g. Sudoku's ``solution``), beside -- never instead of -- the common
+    report keys, so every construction CLI still shares one schema.
 
     ``views``: one decoded view per recorded canvas (e.g. the PRAM state, the Dyck reduction);
     ``explain(step, position)``: named intermediate values shown when a cell is clicked.
@@ -92,13 +97,26 @@ def emit_report(args: argparse.Namespace, report: RunReport, *,
     if getattr(args, "html", None):
         write_html(report, args.html, title=title, views=views, explain=explain)
     if getattr(args, "json", False):
-        print(json.dumps(report.to_json(), sort_keys=True))
+        print(json.dumps(report_json(report, task_keys), sort_keys=True))
     elif text is not None:
         out = text(report)
         if out:
             print(out)
     else:
         print(default_text(report))
+
+
+def report_json(report: RunReport, task_keys: Sequence[str] = ()) -> dict[str, Any]:
+    """The common report JSON plus each task key found in ``output`` or ``extra``."""
+    data = report.to_json()
+    for key in task_keys:
+        if key in data:
+            raise ValueError(f"task key {key!r} would shadow a common report key")
+        for source in (report.output, report.extra):
+            if isinstance(source, dict) and key in source:
+                data[key] = source[key]
+                break
+    return data
 
 
 def default_text(report: RunReport) -> str:

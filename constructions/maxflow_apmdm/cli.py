@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.html and trace is not None:
         views = [con.decode_state(c) for c in trace.canvases]
         explain = program_explainer(con.program, trace)
-    emit_report(args, report, text=_text, views=views, explain=explain, title="max-flow")
+    emit_report(args, report, text=_text, views=views, explain=explain, title="max-flow",
+                task_keys=("min_cut_value", "reference_min_cut_value", "cut_edges"))
     return 0
 
 

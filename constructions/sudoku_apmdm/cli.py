@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         views = [con.decode_state(c) for c in trace.canvases]
         explain = program_explainer(con.program, trace)
     emit_report(args, report, text=_text, views=views, explain=explain,
-                title=f"Sudoku {args.size}x{args.size}")
+                title=f"Sudoku {args.size}x{args.size}",
+                task_keys=("solution", "solved", "backtracks"))
     return 0
 
 
