@@ -60,7 +60,7 @@ from simulators.learned.policies import LearnedAPMDMPolicy, LearnedARMPolicy
 from simulators.learned.train import build_model, resolve_device, train
 from simulators.processes import HaltReason, IntVocab, Vocab, apmdm_transition
 
-MODELS = ("ap-mdm", "arm")
+MODELS = ("ap-mdm", "arm", "ap-mdm-long")
 MAX_CAPACITY = 9
 #: The paper's table (docs/paper.md §3.1), shown beside ours, never computed here.
 PAPER_ARM = {4: 0.9032, 5: 0.4304, 6: 0.0030}
@@ -78,6 +78,14 @@ class Scale:
     width: int
     layers: int
     seeds: int = 1
+    #: > 0: also an AP-MDM trained this many optimizer steps (``ap-mdm-long``), chosen so that it
+    #: sees about as many training tokens as the ARM (whose rows are scripts, ~5x longer)
+    long_steps: int = 0
+
+    def variants(self) -> list[tuple[str, int]]:
+        """(model, optimizer steps) in training order."""
+        out = [("ap-mdm", self.steps), ("arm", self.steps)]
+        return out + ([("ap-mdm-long", self.long_steps)] if self.long_steps else [])
 
     @property
     def common_top(self) -> int:
@@ -92,7 +100,7 @@ class Scale:
 SCALES = {
     "smoke": Scale((4,), 2, 8, 6, 30, 8, 16, 2),
     # tiny on purpose: the shared 2-core machine was loaded ~13x when this was run
-    "cpu-reduced": Scale((4, 5, 6), 2, 150, 40, 1500, 16, 48, 3),
+    "cpu-reduced": Scale((4, 5, 6), 2, 150, 40, 1500, 16, 48, 3, long_steps=4000),
     "full": Scale((4, 5, 6, 7, 8, 9, 10), 4, 2000, 500, 20000, 64, 256, 6,
                   seeds=3),  # by estimate; not yet run on a GPU
 }
@@ -286,12 +294,13 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
     plan = {"graphs": ("generate", float(graphs_total * nmax)),
             "construction": ("engine", float(graphs_total * steps * canvas * canvas))}
     tests = scale.test_per_n * len(scale.nodes)
-    for name, causal in (("ap-mdm", False), ("arm", True)):
+    for name, opt_steps in scale.variants():
+        causal = name == "arm"
         vocab = top + 1 + len(SPECIALS) + (canvas + 6 if causal else 0)
         length = canvas + script + 2 if causal else canvas
         cfg = model_config(vocab, scale, causal, length + 8)
         fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), length)
-        plan[f"train:{name}"] = ("train", float(scale.seeds * scale.steps * scale.batch
+        plan[f"train:{name}"] = ("train", float(scale.seeds * opt_steps * scale.batch
                                                 * length * fpt))
         gen = 2 * steps * canvas if not causal else script * length
         plan[f"eval:{name}"] = ("eval-network", float(scale.seeds * tests * gen * fpt / 3))
@@ -361,18 +370,19 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                                     "max": int(max(len(s) for s in scripts))}
     t = clock.lap("data", t)
     starts = [to_common(c.initial_canvas(), c.layout.top, top) for c in tests]
-    for name in MODELS:
+    for name, opt_steps in scale.variants():
         pooled: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
         for k, mseed in enumerate(seeds):
             causal = name == "arm"
             v = av if causal else cv
+            kind = "arm" if causal else "ap-mdm"
             cfg = model_config(len(v), scale, causal,
                                (2 * longest if causal else scale.max_canvas) + 8)
             model = build_model(cfg, mseed + MODELS.index(name), dev)
-            tcfg = TrainConfig(steps=scale.steps, batch_size=scale.batch, lr=2e-3, seed=mseed,
+            tcfg = TrainConfig(steps=opt_steps, batch_size=scale.batch, lr=2e-3, seed=mseed,
                                device=dev, progress=progress)
-            res = train(model, data[name], tcfg)
-            maybe_save(checkpoints, f"maxflow-{name}-{mseed}", model, tcfg, data[name], res)
+            res = train(model, data[kind], tcfg)
+            maybe_save(checkpoints, f"maxflow-{name}-{mseed}", model, tcfg, data[kind], res)
             t = clock.lap(f"train:{name}", t)
             rng_eval = np.random.default_rng([seed, k])
             with torch.inference_mode():
@@ -399,8 +409,9 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                 pooled[n].append((ok, o.num_steps, o.halt.value))
                 rec[f"{name}@{mseed}"] = {"ok": ok, "steps": o.num_steps, "halt": o.halt.value}
             models.append({"model": name, "train_seed": mseed, "params": model.parameter_count(),
-                           "data": data[name].provenance(), "data_sha256": data[name].content_hash,
-                           "optimizer_steps": tcfg.steps, "train_wall_s": round(res.wall_s, 2),
+                           "data": data[kind].provenance(), "data_sha256": data[kind].content_hash,
+                           "optimizer_steps": tcfg.steps, "train_tokens": res.tokens_seen,
+                           "train_wall_s": round(res.wall_s, 2),
                            "final_loss": res.final_loss, "test_accuracy": float(np.mean(got)),
                            **res.throughput()})
             t = clock.lap(f"eval:{name}", t)
@@ -453,7 +464,7 @@ def write(payload: dict, out: Path) -> list[Path]:
         per_n[inst["nodes"]].append(inst)
     steps = []
     for n, insts in sorted(per_n.items()):
-        for key in sorted(k for k in insts[0] if k.startswith("ap-mdm@")):
+        for key in sorted(k for k in insts[0] if k.startswith("ap-mdm")):
             solved = [i for i in insts if i[key]["ok"]]
             if solved:
                 same = sum(i[key]["steps"] == i["construction_steps"] for i in solved)
@@ -467,8 +478,10 @@ def write(payload: dict, out: Path) -> list[Path]:
         "greedily through the same `g`; `arm` = causal transformer trained to write the "
         "construction's edits step by step after reading the graph, its script replayed "
         "through `g`. Same width, depth, heads, optimizer steps and batch (parameter counts "
-        "in `models`, JSON). One model per kind for all node counts; test graphs disjoint "
-        "from training graphs (checked). `accuracy` = deleted edges form a minimum cut "
+        "and training tokens in `models`, JSON); `ap-mdm-long` (when present) = the same "
+        "AP-MDM trained for more optimizer steps, about the ARM's number of training "
+        "tokens. One model per kind for all node counts; test graphs disjoint from training "
+        "graphs (checked). `accuracy` = deleted edges form a minimum cut "
         "(value from networkx) and disconnect s from t; Wilson 95% interval in `ci95`.",
         "Learned vs constructed decoding steps (AP-MDM, per graph in `instances`): "
         + ("; ".join(steps) or "no graph solved yet") + ".",
