@@ -192,7 +192,7 @@ CATALOGUE: tuple[Mutant, ...] = (
            'ins_cell = E("and", ins_cell, E("eq", first, idx))',
            'ins_cell = E("and", ins_cell, E("ge", first, 0))', THM4),
     # ------------------------------------------------------------ Theorem 5 AP-MDM (Dyck)
-    Mutant("thm5-inverse-is-identity", D5, "Theorem 5: the pair's second letter is not the inverse",
+    Mutant("thm5-pair-not-inverse", D5, "Theorem 5: the pair's second letter is not the inverse",
            "table={a: (a + k) % (2 * k) for a in range(2 * k)}",
            "table={a: (a + k + 1) % (2 * k) for a in range(2 * k)}", THM5),
     Mutant("thm5-remask-wrong-position", D5, "Theorem 5: remask the mask after [P], not [P]",
