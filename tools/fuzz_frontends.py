@@ -182,6 +182,7 @@ def _atheris(name: str, seconds: float, seed: int, findings: Path) -> int:
 
     atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", f"-seed={seed}",
                    f"-artifact_prefix={findings}/{name}-", "-print_final_stats=1",
+                   f"-timeout={PER_INPUT_SECONDS}",
                    "-max_len=8192", str(corpus)], one_input)
     atheris.Fuzz()  # exits the process: 0 when the budget ran out, non-zero on a finding
     return 0
