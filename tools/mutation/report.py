@@ -34,6 +34,10 @@ How it works (`tools/mutation/`):
   the JSON); "killed" therefore means "`make test` would fail".
 * An **equivalent** mutant cannot change observable behaviour; it is listed with the reason.
   A surviving mutant that is not equivalent is a missing test.
+* Kills are recorded for one seed. Where the first failing test is a Hypothesis property, a run
+  with another seed might need more examples to fail; each area therefore also has fixed,
+  deterministic cases (the write rules with two and three writers, word and index boundaries,
+  the processors bound, the literal div/mod/pow table), so a kill does not hang on luck.
 
 ## Latest results
 
