@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__)
     ap.add_argument("--check", action="store_true", help="only check that every mutant applies")
+    ap.add_argument("--render", action="store_true",
+                    help="only rewrite the docs table from the results JSON (no runs)")
     ap.add_argument("--only", nargs="+", metavar="ID", help="run only these mutants")
     ap.add_argument("--source", choices=("head", "worktree"), default="head",
                     help="what the scratch copy is made of (default: the committed HEAD)")
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     # A terminated run still removes its scratch copy (the `finally` blocks run on SystemExit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
+    if args.render:
+        args.doc.write_text(render(json.loads(args.out.read_text(encoding="utf-8"))),
+                            encoding="utf-8")
+        print(f"wrote {args.doc}")
+        return 0
     if args.check:  # against the tree the run would use: HEAD, or the working tree
         tree = make_scratch(ROOT, "head") if args.source == "head" else ROOT
         try:
