@@ -130,8 +130,8 @@ class _Compiler:
                 params.append(size.name)  # `input A[n]` binds n from the input's length
             self.arrays[decl.name] = ArrayDecl(decl.name, role, size)
         self.params = tuple(params)
-        for decl in self.arrays.values():
-            self._check_bound(decl.size, f"size of '{decl.name}'")
+        for array in self.arrays.values():
+            self._check_bound(array.size, f"size of '{array.name}'")
         for label, e in (("processors", ast.processors), ("time", ast.time),
                          ("memory", ast.memory)):
             if e is not None:
