@@ -41,6 +41,7 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check simulators constructions proofs_checks tests experiments benchmarks tools conftest.py
+	$(PY) -m mypy   # the files listed under [tool.mypy] in pyproject.toml
 
 # Mutation gate (docs/mutation.md): plants each catalogued bug in a scratch copy of HEAD and
 # runs its default-suite tests; writes docs/results/mutation.json and docs/mutation.md.
