@@ -14,6 +14,7 @@ from constructions.dyck_apmdm.process import DyckAPMDM  # noqa: E402
 from constructions.parity_apmdm.construction import Parity  # noqa: E402
 from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
 from constructions.pram_mdm.construction import Theorem1  # noqa: E402
+from constructions.value_width import weights_value_bits  # noqa: E402
 from proofs_checks.report import record  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.pram import run as pram_run  # noqa: E402
@@ -48,7 +49,8 @@ def test_theorem4_weights_match_pram(n):
 def test_theorem1_weights_match_pram():
     prog = load_program("examples/pram/sum.pram")
     inputs = {"A": [3, 4]}
-    rep = _lockstep(Theorem1.build(prog, inputs), "Theorem 1", 2)
+    rep = _lockstep(Theorem1.build(prog, inputs, value_bits=weights_value_bits(prog, inputs)),
+                    "Theorem 1", 2)
     assert rep.output == {k: list(v) for k, v in pram_run(prog, inputs).output.items()}
 
 

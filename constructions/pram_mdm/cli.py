@@ -20,6 +20,7 @@ from constructions.cli_common import add_run_options, emit_report, run_kwargs
 from constructions.interface import RunReport
 from constructions.pram_mdm.construction import Theorem1
 from constructions.pram_mdm.layout import DEFAULT_MAX_CONTEXT, DEFAULT_VALUE_BITS
+from constructions.value_width import weights_value_bits
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
@@ -45,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="fill one position per decoding step (for Theorem 3)")
     run.add_argument("--dense", action="store_true",
                      help="evaluate every position with the encoder interpreter (slow reference)")
-    run.add_argument("--value-bits", type=int, default=DEFAULT_VALUE_BITS,
-                     help=f"bits of token values (default {DEFAULT_VALUE_BITS})")
+    run.add_argument("--value-bits", type=int, default=None,
+                     help=f"bits of token values (default {DEFAULT_VALUE_BITS}; with --backend "
+                          "weights, what the run needs: constructions/value_width.py)")
     run.add_argument("--max-context", type=int, default=DEFAULT_MAX_CONTEXT,
                      help=f"refuse canvases longer than this (default {DEFAULT_MAX_CONTEXT})")
     return parser
@@ -68,8 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise UsageError("--show-processors must be >= 1")
     if args.dense and args.backend != "interpreter":
         raise UsageError("--dense is an interpreter mode; drop it or use --backend interpreter")
+    value_bits = args.value_bits
+    if value_bits is None:  # weights: float64 exactness needs the run's own width
+        value_bits = (weights_value_bits(prog, inputs, params) if args.backend == "weights"
+                      else DEFAULT_VALUE_BITS)
     thm = Theorem1.build(prog, inputs, params, one_token_per_step=args.one_token_per_step,
-                         value_bits=args.value_bits, max_context=args.max_context)
+                         value_bits=value_bits, max_context=args.max_context)
     lay = thm.mdm.layout
     kwargs = run_kwargs(args)
     record = args.show or kwargs["record_canvases"]

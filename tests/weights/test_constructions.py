@@ -15,6 +15,7 @@ from constructions.dyck_apmdm.process import DyckAPMDM  # noqa: E402
 from constructions.parity_apmdm.construction import Parity  # noqa: E402
 from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
 from constructions.pram_mdm.construction import Theorem1  # noqa: E402
+from constructions.value_width import weights_value_bits  # noqa: E402
 from simulators.pram import compile_source, load_program  # noqa: E402
 
 MODELS = ("EREW", "CREW", "CRCW-common", "CRCW-arbitrary", "CRCW-priority", "CRCW-sum",
@@ -75,8 +76,13 @@ def test_theorem4_memory_models(model):
         assert str(info.value) == str(exc)
 
 
+def theorem1(prog, inputs):  # noqa: ANN001, ANN201
+    """Theorem 1 at the value width the weights backend uses (its CLI's choice)."""
+    return Theorem1.build(prog, inputs, value_bits=weights_value_bits(prog, inputs))
+
+
 def test_theorem1_smallest():
-    same_run(Theorem1.build(load_program("examples/pram/sum.pram"), {"A": [3, 4]}))
+    same_run(theorem1(load_program("examples/pram/sum.pram"), {"A": [3, 4]}))
 
 
 @pytest.mark.slow
@@ -86,7 +92,7 @@ def test_theorem1_smallest():
     ("sort", {"A": [3, 1, 2, 0]}),
 ])
 def test_theorem1_examples(name, inputs):
-    same_run(Theorem1.build(load_program(f"examples/pram/{name}.pram"), inputs))
+    same_run(theorem1(load_program(f"examples/pram/{name}.pram"), inputs))
 
 
 @pytest.mark.slow
@@ -94,8 +100,8 @@ def test_theorem1_examples(name, inputs):
 def test_theorem1_memory_models(model):
     prog = compile_source(WRITE_ONE.format(model=model))
     try:
-        same_run(Theorem1.build(prog, {"A": [5, 9]}))
+        same_run(theorem1(prog, {"A": [5, 9]}))
     except Exception as exc:
         with pytest.raises(type(exc)) as info:
-            Theorem1.build(prog, {"A": [5, 9]}).run(backend="weights")
+            theorem1(prog, {"A": [5, 9]}).run(backend="weights")
         assert str(info.value) == str(exc)
