@@ -43,7 +43,7 @@ How it works (`tools/mutation/`):
 
 {summary}
 
-| id | target | mutant | result |
+| id | target | mutant | result (first failing test) |
 |---|---|---|---|
 """
 
@@ -62,9 +62,10 @@ def render(doc: dict[str, Any]) -> str:
                     f"{rerun['date_utc']}: {', '.join(rerun['ids'])}.")
     minutes = max(1, round((prov["baseline_seconds"]
                             + sum(r["seconds"] for r in doc["mutants"])) / 60))
-    lines = [_HEAD.replace("{minutes}", str(minutes)).replace("{summary}", summary)]
+    lines = [_HEAD.replace("{minutes}", str(minutes)).replace("{summary}", summary).rstrip("\n")]
     for r in doc["mutants"]:
-        result = (f"killed ({r['seconds']:.0f} s)" if r["killed"] else
+        killer = r["reason"].removeprefix("killed by ").replace("|", "\\|")
+        result = (f"killed by `{killer}` ({r['seconds']:.0f} s)" if r["killed"] else
                   f"equivalent: {r['reason']}" if r["equivalent"] else "**SURVIVED**")
         desc = r["description"].replace("|", "\\|")
         lines.append(f"| `{r['id']}` | `{r['target']}` | {desc} | {result} |")
