@@ -1,5 +1,5 @@
 """Hypothesis strategies and comparison helpers for testing PRAM implementations against the
-reference machine (``pip install powerful-ways[dev]`` brings Hypothesis).
+reference machine (``pip install "powerful-ways[testing]"`` brings Hypothesis).
 
 * :mod:`.pram_programs` -- random terminating ``.pram`` programs (every model, every operator);
   ``edges=True`` for narrow words, values at their edges and programs that fault.
@@ -20,7 +20,7 @@ reference machine (``pip install powerful-ways[dev]`` brings Hypothesis).
 try:
     import hypothesis  # noqa: F401 - only to fail early with an install hint
 except ImportError as err:  # pragma: no cover - depends on the environment
-    raise ImportError("simulators.testing needs Hypothesis: pip install 'powerful-ways[dev]'"
+    raise ImportError("simulators.testing needs Hypothesis: pip install 'powerful-ways[testing]'"
                       ) from err
 
 from simulators.testing.edge_values import NARROW_WORDS, edge_integers, edge_values, word_range

@@ -43,3 +43,12 @@ def test_conflicts_of_different_values_under_every_model(model: str) -> None:
 
     case = find(conflict_cases(models=(model,)), different, settings=_SEARCH)
     assert case.model == model
+
+
+def test_the_package_docstring_example_runs() -> None:
+    import doctest
+
+    import simulators.testing
+
+    result = doctest.testmod(simulators.testing)
+    assert result.attempted > 0 and result.failed == 0
