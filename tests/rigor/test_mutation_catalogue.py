@@ -15,7 +15,7 @@ from tools.mutation.catalogue import CATALOGUE
 from tools.mutation.model import Mutant
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Areas the catalogue must reach (issue: the machine, g, the grammars and every construction).
+#: Areas the catalogue must reach: the machine, g, the grammars and every construction.
 AREAS = ("simulators/pram/", "simulators/processes/transition.py", "simulators/grammars/",
          "constructions/pram_mdm/", "constructions/pram_apmdm/", "constructions/dyck_apmdm/",
          "constructions/masked_arm/", "constructions/parity")
