@@ -112,4 +112,5 @@ def test_smoke_run_writes_results(tmp_path) -> None:  # noqa: ANN001
     assert all(r["accuracy"] == 1.0 for r in payload["rows"] if r["model"] == "construction")
     assert all({"construction_steps", "ap-mdm@0", "arm@0"} <= set(i)
                for i in payload["instances"])
+    assert all(m["train_graphs_solved"].endswith("/8") for m in payload["models"])  # all 8
     assert (tmp_path / "maxflow.png").stat().st_size > 1000
