@@ -30,13 +30,17 @@ import torch  # noqa: E402
 
 from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
 from constructions.pram_mdm.construction import Theorem1  # noqa: E402
+from constructions.value_width import weights_value_bits  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 
 
 def bench(kind: str, n: int, device: str) -> dict:
     prog = load_program(str(ROOT / "examples" / "pram" / "prefix_sum.pram"))
     inputs = {"A": [int(v) for v in np.random.default_rng(n).integers(0, 10, n)]}
-    con = (Theorem1 if kind == "theorem1" else Theorem4).build(prog, inputs)
+    if kind == "theorem1":  # the value width the weights backend uses (constructions/value_width)
+        con = Theorem1.build(prog, inputs, value_bits=weights_value_bits(prog, inputs))
+    else:
+        con = Theorem4.build(prog, inputs)
     t0 = time.perf_counter()
     ref = con.run(record_canvases=True)
     t_interp = time.perf_counter() - t0

@@ -31,6 +31,7 @@ from constructions.dyck_apmdm.process import DyckAPMDM  # noqa: E402
 from constructions.parity_apmdm.process import parity_program  # noqa: E402
 from constructions.pram_apmdm.simulate import build as build_thm4  # noqa: E402
 from constructions.pram_mdm.build import build_pram_mdm  # noqa: E402
+from constructions.value_width import weights_value_bits  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.weights import compile_program  # noqa: E402
 
@@ -43,6 +44,10 @@ def programs(name: str, n: int):  # noqa: ANN201 - an encoder Program
     prefix = load_program(str(ROOT / "examples" / "pram" / "prefix_sum.pram"))
     if name == "theorem1 prefix_sum":
         return build_pram_mdm(prefix, {"A": [1] * n}).program
+    if name == "theorem1 prefix_sum (weights value bits)":  # what --backend weights builds
+        inputs = {"A": [1] * n}
+        return build_pram_mdm(prefix, inputs,
+                              value_bits=weights_value_bits(prefix, inputs)).program
     if name == "theorem4 prefix_sum":
         return build_thm4(prefix, {"A": [1] * n}).step.program
     if name == "theorem5 dyck-2 (target n)":
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     rows = []
     for name in ("parity", "theorem5 dyck-2 (target n)", "theorem4 prefix_sum",
-                 "theorem1 prefix_sum"):
+                 "theorem1 prefix_sum", "theorem1 prefix_sum (weights value bits)"):
         for n in SIZES:
             t0 = time.perf_counter()
             prog = programs(name, n)

@@ -105,3 +105,13 @@ def test_theorem1_memory_models(model):
         with pytest.raises(type(exc)) as info:
             theorem1(prog, {"A": [5, 9]}).run(backend="weights")
         assert str(info.value) == str(exc)
+
+
+@pytest.mark.slow
+def test_theorem3_masked_arm():
+    """The Masked-ARM of the Theorem 1 MDM of sum at n = 1 (canvas 441, 292 steps)."""
+    from constructions.masked_arm.construction import Theorem3
+
+    prog = load_program("examples/pram/sum.pram")
+    same_run(Theorem3.of(Theorem1.build(prog, {"A": [2]}, one_token_per_step=True,
+                                        value_bits=9)))
