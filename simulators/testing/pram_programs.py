@@ -58,7 +58,7 @@ class PramCase:
     """
 
     source: str
-    program: CompiledProgram
+    program: CompiledProgram = field(repr=False)  # the source says it all, far more briefly
     inputs: dict[str, list[int]]
     model: str
     steps: int
