@@ -19,13 +19,19 @@ from proofs_checks.report import record  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.pram import run as pram_run  # noqa: E402
 
-torch.set_num_threads(1)
-
 
 def _sizes(theorem: str, net: dict, n: int) -> None:
     record(theorem, claim="weight level (compiled torch network) = interpreter, step for step",
            relu_depth_by_n={n: net["relu_depth"]}, d_model_by_n={n: net["d_model"]},
            params_by_n={n: net["parameters"]})
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():  # noqa: ANN202 - on a shared machine extra threads only contend
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def _lockstep(con, theorem: str, n: int, seed: int = 0):  # noqa: ANN001, ANN202
