@@ -1,6 +1,6 @@
 """Experiment: graph editing by max-flow -- a learned AP-MDM trained on the Edmonds--Karp
 construction's traces beside an ARM that imitates the same edits (docs/learned_tasks.md; the
-task: docs/paper.md §3.1, the construction: docs/maxflow.md).
+task: docs/paper.md §3.3, the construction: docs/maxflow.md).
 
 * ``construction`` -- the max-flow AP-MDM (:mod:`constructions.maxflow_apmdm`) on the test graphs
   through the engine: the reference for decoding steps;
@@ -64,7 +64,7 @@ MODELS = ("ap-mdm", "arm", "ap-mdm-long")
 MAX_CAPACITY = 9
 #: Training graphs per node count that every trained model is also decoded on (its fit).
 FIT_PER_N = 20
-#: The paper's table (docs/paper.md §3.1), shown beside ours, never computed here.
+#: The paper's table (docs/paper.md §3.3), shown beside ours, never computed here.
 PAPER_ARM = {4: 0.9032, 5: 0.4304, 6: 0.0030}
 PAPER = {"ap-mdm": "about 100% at 4-10 nodes", "arm": PAPER_ARM}
 
