@@ -168,6 +168,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         machine, lay = SudokuAPMDM(n), SudokuLayout(n)
         train_p = [unique_puzzle(n, rng) for _ in range(scale.train_puzzles)]
         test_p = [unique_puzzle(n, rng) for _ in range(scale.test_puzzles)]
+        # held out means held out: stop rather than score a test puzzle seen in training
+        seen = {p.tobytes() for p in train_p}
+        if any(p.tobytes() in seen for p in test_p):
+            raise AssertionError(f"a {n}x{n} test puzzle is also a training puzzle")
         payload["test_inputs_sha256"][f"{n}x{n}"] = arrays_sha256(test_p)
         t = clock.lap(f"puzzles:{n}", t)
         # --- the construction: reference and training trajectories
