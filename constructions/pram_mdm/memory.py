@@ -26,7 +26,15 @@ def run_bytes(S: int) -> int:
     return BASE_BYTES + BYTES_PER_POSITION * S
 
 
+def growth_bytes(S: int) -> int:
+    """The part of :func:`run_bytes` still to be allocated when the build starts: the baseline is
+    already resident in this process, so only the canvas-sized part competes for free memory."""
+    return BYTES_PER_POSITION * S
+
+
 def check_run_memory(S: int) -> None:
     """Refuse (exit 3) a run whose estimated memory the machine cannot spare -- whatever
-    ``max_context`` allowed -- before the canvas is allocated."""
-    check_memory(run_bytes(S), what=f"the Theorem-1 run (canvas of S = {S} positions)")
+    ``max_context`` allowed -- before the canvas is allocated. Only the growth is compared with
+    the available memory (counting the resident baseline again refused a 405-position canvas on
+    a busy machine with 200 MiB free)."""
+    check_memory(growth_bytes(S), what=f"the Theorem-1 run (canvas of S = {S} positions)")
