@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from constructions.interface import BACKENDS, RunReport
-from simulators.cli_support import output_path_arg
+from simulators.cli_support import Progress, add_progress_argument, output_path_arg
 from simulators.errors import UsageError
+from simulators.processes.recorder import set_step_observer
 
 DEVICES = ("cpu", "cuda")
 
@@ -34,7 +35,8 @@ def _positive_int(text: str) -> int:
 
 def add_run_options(parser: argparse.ArgumentParser, *,
                     default_max_steps: int | None = None) -> None:
-    """Add ``--json``, ``--max-steps``, ``--backend``, ``--device`` and ``--html`` to ``parser``.
+    """Add ``--json``, ``--max-steps``, ``--backend``, ``--device``, ``--html`` and ``--progress``
+    to ``parser``.
 
     ``default_max_steps``: the construction's safe default (``None``: the construction's own bound,
     e.g. Theorem 1's canvas length, which its decoding can never exceed).
@@ -52,6 +54,7 @@ def add_run_options(parser: argparse.ArgumentParser, *,
                         help="torch device of the weights backend (default cpu)")
     parser.add_argument("--html", metavar="PATH", default=None, type=output_path_arg,
                         help="also write a self-contained HTML trace viewer of the run to PATH")
+    add_progress_argument(parser)
 
 
 def run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -59,6 +62,10 @@ def run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     if args.device != "cpu" and args.backend != "weights":
         raise UsageError(f"--device {args.device} needs --backend weights "
                          "(the interpreter runs on the CPU)")
+    progress = Progress("decoding steps", total=args.max_steps,
+                        enabled=getattr(args, "progress", None))
+    if progress.enabled:  # long runs say how far they are (stderr; silent for quick runs)
+        set_step_observer(lambda steps, length: progress.update(steps))
     return {"max_steps": args.max_steps, "record_canvases": args.html is not None,
             "backend": args.backend, "device": args.device}
 

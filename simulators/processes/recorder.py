@@ -5,6 +5,7 @@ Kept apart from the engines so each engine file reads as the process's definitio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,20 @@ from simulators.processes.vocab import BaseVocab
 
 DEFAULT_MAX_TRACE_BYTES = 1 << 30
 """Default budget for stored canvases and decisions (1 GiB); see ``max_trace_bytes``."""
+
+
+#: Called as ``observer(steps_so_far, canvas_length)`` after every applied step of every engine;
+#: command lines install one for progress feedback on long runs (``set_step_observer``).
+_step_observer: Callable[[int, int], None] | None = None
+
+
+def set_step_observer(
+        observer: Callable[[int, int], None] | None) -> Callable[[int, int], None] | None:
+    """Install ``observer`` (None removes it) for every engine run in this process; returns the
+    previous one so a caller can restore it."""
+    global _step_observer
+    previous, _step_observer = _step_observer, observer
+    return previous
 
 
 def frozen(canvas: np.ndarray) -> np.ndarray:
@@ -95,6 +110,8 @@ class Recorder:
         self.current = canvas
         self.steps.append(step)
         self.peak = max(self.peak, int(canvas.shape[0]))
+        if _step_observer is not None:
+            _step_observer(len(self.steps), int(canvas.shape[0]))
         if self.record:
             self.canvases.append(canvas)
             self.decisions.append(decision)
