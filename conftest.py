@@ -18,16 +18,20 @@ import secrets
 import pytest
 from hypothesis import HealthCheck, settings
 
+# derandomize=False is explicit: with CI set, Hypothesis bases new profiles on its own "ci"
+# profile, which is derandomised (every CI run would draw the same inputs).
 settings.register_profile(
     "default",
     max_examples=25,
     deadline=None,
+    derandomize=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
     "thorough",
     max_examples=500,
     deadline=None,
+    derandomize=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

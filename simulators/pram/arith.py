@@ -87,7 +87,9 @@ def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
             return _add_sub(fn, a, b, lo, hi, out)
         if fn == "mul":
             r, bad = _mul(a, b)
-            return r, bad if bad is not None or hi >= 2**63 - 1 else _word_fault(r, lo, hi)
+            if bad is None:
+                return r, None if hi >= 2**63 - 1 else _word_fault(r, lo, hi)
+            return r, _int64_or_word_fault(r, bad, lo, hi)
         if fn == "div":
             bad = (a == lo) & (b == -1)  # the one quotient that leaves the word
             if bad.any():
@@ -97,7 +99,8 @@ def binary(fn: str, a: np.ndarray, b: np.ndarray, lo: int = -(2**63),
             return np.mod(a, b), None
         if fn == "pow":
             r, bad = _pow(a, b)
-            return r, bad if bad is not None else _word_fault(r, lo, hi)
+            return r, _word_fault(r, lo, hi) if bad is None else _int64_or_word_fault(r, bad, lo,
+                                                                                     hi)
         if fn == "min":
             return np.minimum(a, b), None
         if fn == "max":
@@ -115,6 +118,16 @@ _COMPARE: dict = {
     "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
     "gt": np.greater, "ge": np.greater_equal,
 }
+
+
+def _int64_or_word_fault(r: np.ndarray, fault: Fault, lo: int, hi: int) -> Fault:
+    """One overflow fault naming every overflowing lane: those that left int64 (``fault``) and
+    those exact in int64 that left a narrower word. Reporting only the former named processors
+    4, 5 where the reference names 0..5 for ``(-122) ^ (6 + i)`` in an 8-bit word."""
+    assert fault is not None
+    left_int64 = fault[2]
+    lanes = left_int64 | (~left_int64 & ((r < lo) | (r > hi)))
+    return (FaultKind.OVERFLOW, "overflow", lanes)
 
 
 def _mul(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
@@ -146,8 +159,9 @@ def _pow(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, Fault]:
             bad[i] = True
             continue
         out[i] = v
-    if bad.any():
-        return a, (FaultKind.OVERFLOW, "overflow", bad)
+    if bad.any():  # exact lanes keep their value: the caller also checks them against the word
+        out[bad] = 0
+        return out, (FaultKind.OVERFLOW, "overflow", bad)
     return out, None
 
 
