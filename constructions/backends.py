@@ -29,6 +29,18 @@ def compile_weights(program: Program, *, device: str = "cpu") -> Any:
     return compile_program(program, max_length=program.max_length, device=device)
 
 
+def program_apmdm_policy(program: Program, mode: str, *, device: str = "cpu") -> Any:
+    """An AP-MDM construction's ``policy(mode)`` when its step network is just ``program``:
+    ``fast`` / ``dense`` run the interpreter's attention paths, ``weights`` the compiled network."""
+    if mode in ("fast", "dense"):
+        from simulators.encoder import apmdm_policy
+
+        return apmdm_policy(program, path=mode)
+    if mode == "weights":
+        return WeightsAPMDMPolicy(compile_weights(program, device=device), program)
+    raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+
+
 def network_report(program: Program, compiled: Any | None = None) -> dict[str, Any]:
     """The report's ``network``: the program's cost, plus the compiled network's size."""
     net = network_size(program.cost())

@@ -15,15 +15,14 @@ from typing import Any
 import numpy as np
 
 from constructions.backends import (
-    WeightsAPMDMPolicy,
     check_backend,
-    compile_weights,
     network_report,
+    program_apmdm_policy,
 )
 from constructions.dyck_apmdm.process import DyckAPMDM
 from constructions.interface import RunReport
 from simulators.encoder import Program
-from simulators.errors import LimitExceeded, UsageError
+from simulators.errors import LimitExceeded
 from simulators.processes import HaltReason, Vocab, run_apmdm
 
 
@@ -47,14 +46,7 @@ class Theorem5:
 
     def policy(self, mode: str = "fast", **kw: Any) -> Any:
         """``fast`` / ``dense``: the interpreter's attention paths; ``weights``: compiled."""
-        if mode in ("fast", "dense"):
-            from simulators.encoder import apmdm_policy
-
-            return apmdm_policy(self.program, path=mode)
-        if mode == "weights":
-            net = compile_weights(self.program, device=kw.get("device", "cpu"))
-            return WeightsAPMDMPolicy(net, self.program)
-        raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+        return program_apmdm_policy(self.program, mode, device=kw.get("device", "cpu"))
 
     def decode_state(self, canvas: np.ndarray) -> dict[str, Any]:
         """``{"canvas", "committed_length", "clean", "word", "member"}``: the canvas rendered,

@@ -18,11 +18,12 @@ from constructions.backends import (
     check_backend,
     compile_weights,
     network_report,
+    program_apmdm_policy,
 )
 from constructions.edit_apmdm.layout import LETTERS, Edit, EditLayout, check_edits
 from constructions.edit_apmdm.program import build_program
 from constructions.interface import RunReport
-from simulators.encoder import Program, apmdm_policy
+from simulators.encoder import Program
 from simulators.errors import LimitExceeded, UsageError
 from simulators.processes import HaltReason, Vocab, run_apmdm
 
@@ -76,12 +77,7 @@ class EditConstruction:
         return self.layout.canvas(self.sequence, self.edits)
 
     def policy(self, mode: str = "fast", **kw: Any) -> Any:
-        if mode in ("fast", "dense"):
-            return apmdm_policy(self.program, path=mode)
-        if mode == "weights":
-            net = compile_weights(self.program, device=kw.get("device", "cpu"))
-            return WeightsAPMDMPolicy(net, self.program)
-        raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+        return program_apmdm_policy(self.program, mode, device=kw.get("device", "cpu"))
 
     def decode_state(self, canvas: np.ndarray) -> dict[str, Any]:
         """The sequence as a string (``?`` for a mask) and the number of edits still pending."""

@@ -19,12 +19,13 @@ from constructions.backends import (
     check_backend,
     compile_weights,
     network_report,
+    program_apmdm_policy,
 )
 from constructions.interface import RunReport
 from constructions.maxflow_apmdm.layout import Edge, FlowLayout, check_graph
 from constructions.maxflow_apmdm.program import build_program
-from simulators.encoder import Program, apmdm_policy
-from simulators.errors import LimitExceeded, UsageError
+from simulators.encoder import Program
+from simulators.errors import LimitExceeded
 from simulators.processes import HaltReason, IntVocab, run_apmdm
 
 MODES = {0: "done", 1: "bfs", 2: "trace", 3: "augment A", 4: "augment B", 5: "cut"}
@@ -62,12 +63,7 @@ class MaxFlowConstruction:
         return self.layout.canvas(self.edges)
 
     def policy(self, mode: str = "fast", **kw: Any) -> Any:
-        if mode in ("fast", "dense"):
-            return apmdm_policy(self.program, path=mode)
-        if mode == "weights":
-            net = compile_weights(self.program, device=kw.get("device", "cpu"))
-            return WeightsAPMDMPolicy(net, self.program)
-        raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+        return program_apmdm_policy(self.program, mode, device=kw.get("device", "cpu"))
 
     def decode_state(self, canvas: np.ndarray) -> dict[str, Any]:
         """BFS levels, the flow on every edge still present, and the next step's mode."""

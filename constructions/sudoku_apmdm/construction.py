@@ -18,6 +18,7 @@ from constructions.backends import (
     check_backend,
     compile_weights,
     network_report,
+    program_apmdm_policy,
 )
 from constructions.interface import RunReport
 from constructions.sudoku_apmdm.layout import (
@@ -33,7 +34,7 @@ from constructions.sudoku_apmdm.process import (
     SudokuAPMDM,
     count_backtracks,
 )
-from simulators.encoder import Program, apmdm_policy
+from simulators.encoder import Program
 from simulators.errors import LimitExceeded, UsageError
 from simulators.processes import HaltReason, Vocab, run_apmdm
 
@@ -92,12 +93,7 @@ class SudokuConstruction:
         return self.layout.initial_canvas(self.grid)
 
     def policy(self, mode: str = "fast", **kw: Any) -> Any:
-        if mode in ("fast", "dense"):
-            return apmdm_policy(self.program, path=mode)
-        if mode == "weights":
-            net = compile_weights(self.program, device=kw.get("device", "cpu"))
-            return WeightsAPMDMPolicy(net, self.program)
-        raise UsageError(f"unknown policy mode {mode!r}; use fast, dense or weights")
+        return program_apmdm_policy(self.program, mode, device=kw.get("device", "cpu"))
 
     def decode_state(self, canvas: np.ndarray) -> dict[str, Any]:
         """The solver state: the grid, each cell's depth colour and marker, the current depth
