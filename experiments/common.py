@@ -112,6 +112,13 @@ def new_payload(scale: str, device: str, seed: int, seeds: Sequence[int], **extr
 Emit = Callable[[dict], None]
 
 
+def emit_timed(payload: dict, clock: Clock, emit: Emit) -> None:
+    """Stamp the phase timings and wall time on ``payload`` and hand it to ``emit`` (every
+    experiment does this after each phase so a stopped run keeps what finished)."""
+    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
+    emit(payload)
+
+
 def no_emit(payload: dict) -> None:
     """The default sink: keep results in memory only."""
 

@@ -32,6 +32,7 @@ from experiments.common import (
     Clock,
     Emit,
     check_scale,
+    emit_timed,
     experiment_main,
     markdown_table,
     maybe_save,
@@ -202,7 +203,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
     payload["overall"]["construction"] = overall(words, ok)
     payload["length_distribution"]["construction"] = histogram(len(w) for w in words)
     t = clock.lap("construction", t)
-    _emit(payload, clock, emit)
+    emit_timed(payload, clock, emit)
     # --- learned AP-MDM on the construction's traces (stochastic targets: keep duplicates)
     data = pack(apmdm_rows(traces, mask_id=vocab.mask_id), pad_id=len(vocab), seed=seed,
                 kind="dyck-apmdm-process", dedup=False,
@@ -260,20 +261,15 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                            "optimizer_steps": tcfg.steps, "train_wall_s": round(res.wall_s, 2),
                            "final_loss": res.final_loss, **res.throughput()})
             t = clock.lap(f"eval:{name}", t)
-            _emit(payload, clock, emit)
+            emit_timed(payload, clock, emit)
         ok_all = np.concatenate(all_ok)
         rows += summarise(name, all_words, ok_all, all_steps, scale.train_max_len, all_halts)
         payload["overall"][name] = overall(all_words, ok_all)
         payload["length_distribution"][name] = histogram(len(w) for w in all_words)
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
     payload["complete"] = True
-    _emit(payload, clock, no_emit)
+    emit_timed(payload, clock, no_emit)
     return payload
-
-
-def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
-    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
-    emit(payload)
 
 
 def plot(payload: dict, path: Path) -> None:

@@ -40,6 +40,7 @@ from experiments.common import (
     Emit,
     arrays_sha256,
     check_scale,
+    emit_timed,
     experiment_main,
     markdown_table,
     maybe_save,
@@ -195,7 +196,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                               report.decoding_steps, report.halt))
     rows += score("construction", cells, scale.train_edits)
     t = clock.lap("construction", t)
-    _emit(payload, clock, emit)
+    emit_timed(payload, clock, emit)
     # --- training data: the construction's traces (AP-MDM) and the answers (ARM)
     traces = [c.run(record_canvases=True).trace for c in make]
     data = pack(apmdm_rows(traces, mask_id=vocab.mask_id), pad_id=len(vocab), seed=seed,
@@ -251,17 +252,12 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                            "final_loss": res.final_loss, "test_accuracy": float(np.mean(ok)),
                            **res.throughput()})
             t = clock.lap(f"eval:{name}", t)
-            _emit(payload, clock, emit)
+            emit_timed(payload, clock, emit)
         rows += score(name, cells, scale.train_edits)
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
     payload["complete"] = True
-    _emit(payload, clock, no_emit)
+    emit_timed(payload, clock, no_emit)
     return payload
-
-
-def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
-    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
-    emit(payload)
 
 
 def plot(payload: dict, path: Path) -> None:

@@ -44,6 +44,7 @@ from experiments.common import (
     Emit,
     arrays_sha256,
     check_scale,
+    emit_timed,
     experiment_main,
     markdown_table,
     maybe_save,
@@ -352,7 +353,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
     makers = [MaxFlowConstruction(n, e) for n, e in train_g]
     traces = [c.run(record_canvases=True).trace for c in makers]
     t = clock.lap("construction", t)
-    _emit(payload, clock, emit)
+    emit_timed(payload, clock, emit)
     # --- training data: traces in the common id space (AP-MDM), edit scripts (ARM)
     arows = []
     for c, tr in zip(makers, traces, strict=True):
@@ -411,11 +412,11 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                            "train_graphs_solved": f"{sum(ok for ok, _, _ in res_fit)}/{len(fit)}",
                            **res.throughput()})
             t = clock.lap(f"eval:{name}", t)
-            _emit(payload, clock, emit)
+            emit_timed(payload, clock, emit)
         rows += [score(name, n, pooled[n]) for n in scale.nodes]
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
     payload["complete"] = True
-    _emit(payload, clock, no_emit)
+    emit_timed(payload, clock, no_emit)
     return payload
 
 
@@ -444,11 +445,6 @@ def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ig
         mine = None if fin is None else from_common(fin, con.layout.top, top)
         res.append((judge(n, e, mine, con.layout, ref), o.num_steps, o.halt.value))
     return res
-
-
-def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
-    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
-    emit(payload)
 
 
 # ------------------------------------------------------------------ result files

@@ -35,6 +35,7 @@ from experiments.common import (
     Emit,
     arrays_sha256,
     check_scale,
+    emit_timed,
     experiment_main,
     markdown_table,
     maybe_save,
@@ -414,27 +415,22 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         t = time.perf_counter()
         rows += run_construction(name, prog, scale, seed)
         clock.lap(f"construction:{name}", t)
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
         orow, info = run_outcome(name, scale, dev, seed, progress, clock, checkpoints)
         rows += orow
         models.append(info)
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
         if name == "prefix_sum":
             prow, pinfo = run_process(name, prog, scale, dev, seed, progress, clock, checkpoints)
             rows += prow
             models += pinfo
-            _emit(payload, clock, emit)
+            emit_timed(payload, clock, emit)
     payload["test_inputs_sha256"] = arrays_sha256(
         [np.frombuffer(r["test_inputs_sha256"].encode(), np.uint8) for r in rows
          if "test_inputs_sha256" in r])
     payload["complete"] = True
-    _emit(payload, clock, no_emit)
+    emit_timed(payload, clock, no_emit)
     return payload
-
-
-def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
-    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
-    emit(payload)
 
 
 def plot(payload: dict, path: Path) -> None:

@@ -36,6 +36,7 @@ from experiments.common import (
     Emit,
     arrays_sha256,
     check_scale,
+    emit_timed,
     experiment_main,
     markdown_table,
     maybe_save,
@@ -183,7 +184,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         traces = [machine.run(p, record_canvases=True) for p in train_p]
         solutions = [lay.grid(tr.final) for tr in traces]
         t = clock.lap(f"construction:{n}", t)
-        _emit(payload, clock, emit)
+        emit_timed(payload, clock, emit)
         vocab, gv = machine.vocab, grid_vocab(n)
         dot = gv.id(".")
         data = {
@@ -218,11 +219,11 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                                "test_accuracy": float(np.mean([c[0] for c in cells])),
                                **tr.throughput()})
                 t = clock.lap(f"eval:{name}:{n}", t)
-                _emit(payload, clock, emit)
+                emit_timed(payload, clock, emit)
             rows.append(score(name, n, res_cells, truth * len(seeds)))
-            _emit(payload, clock, emit)
+            emit_timed(payload, clock, emit)
     payload["complete"] = True
-    _emit(payload, clock, no_emit)
+    emit_timed(payload, clock, no_emit)
     return payload
 
 
@@ -284,11 +285,6 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
             plan[f"eval:{name}:{n}"] = ("eval-network", float(scale.seeds * scale.test_puzzles
                                                              * gen * ln * fpt / 3))
     return plan
-
-
-def _emit(payload: dict, clock: Clock, emit: Emit) -> None:
-    payload["timings_s"], payload["wall_s"] = clock.phases, clock.total()
-    emit(payload)
 
 
 def plot(payload: dict, path: Path) -> None:
