@@ -8,11 +8,12 @@ Checked against plain Python list editing (``list.insert`` / ``del``) on random 
   ``[SEP]`` *is* the list after edits ``1..j`` (so at no point must anything replay the history);
 * a constant number of steps per edit: exactly ``2E + 2`` decoding steps (``1`` with no edits);
 * context: never more than ``[BOS]`` + the longest list + ``[SEP]`` + the remaining log + 1.
+
+Default run: 30 instances per alphabet and logs of 10 and 100 edits; ``--run-slow`` (or
+``RUN_SLOW=1``) adds 2,000 instances per alphabet and logs of 300 and 1,000 edits.
 """
 
 from __future__ import annotations
-
-import os
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from constructions.edit_apmdm import EditConstruction, random_instance
 from proofs_checks.report import record
 
-SLOW = os.environ.get("RUN_SLOW") == "1"
+SLOW = pytest.mark.slow
 
 
 def _apply(seq: list[int], edits: list[tuple[str, int, int]]) -> list[list[int]]:
@@ -35,10 +36,10 @@ def _apply(seq: list[int], edits: list[tuple[str, int, int]]) -> list[list[int]]
     return out
 
 
-@pytest.mark.parametrize("k", [2, 5])
-def test_edits_applied_in_place_in_two_steps_each(k: int) -> None:
-    rng = np.random.default_rng(60 + k)
-    cases = 2000 if SLOW else 80
+@pytest.mark.parametrize(("k", "cases"), [(2, 30), (5, 30), pytest.param(2, 2000, marks=SLOW),
+                                           pytest.param(5, 2000, marks=SLOW)])
+def test_edits_applied_in_place_in_two_steps_each(k: int, cases: int) -> None:
+    rng = np.random.default_rng(60 + k + cases)
     max_steps = 0
     for _ in range(cases):
         seq, edits = random_instance(rng, int(rng.integers(0, 16)), int(rng.integers(0, 20)), k)
@@ -59,10 +60,11 @@ def test_edits_applied_in_place_in_two_steps_each(k: int) -> None:
            "edit; 2E + 2 steps", num_instances=cases, max_decoding_steps=max_steps, set_k=k)
 
 
-def test_long_logs_scale_linearly() -> None:
+@pytest.mark.parametrize("logs", [(10, 100), pytest.param((300, 1000), marks=SLOW)])
+def test_long_logs_scale_linearly(logs: tuple[int, ...]) -> None:
     rng = np.random.default_rng(5)
     steps = {}
-    for num in (10, 100, 1000) if SLOW else (10, 100, 300):
+    for num in logs:
         seq, edits = random_instance(rng, 50, num, 3)
         rep = EditConstruction(seq, edits, 3).run()
         assert rep.output == "".join("abc"[x] for x in _apply(seq, edits)[-1])
