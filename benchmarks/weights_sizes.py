@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from constructions.pram_mdm.build import build_pram_mdm  # noqa: E402
 from constructions.value_width import weights_value_bits  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.weights import compile_program  # noqa: E402
+from simulators.weights.sizes import magnitude_bits  # noqa: E402
 
 SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
 KEYS = ("attention_layers", "mlp_layers", "relu_depth", "heads", "d_model", "max_hidden_width",
@@ -55,13 +55,6 @@ def programs(name: str, n: int):  # noqa: ANN201 - an encoder Program
     if name == "parity":
         return parity_program(max_length=n + 1)
     raise ValueError(name)
-
-
-def magnitude_bits(net) -> int:  # noqa: ANN001
-    """Integer bits of the largest |value| a residual dimension may hold (its declared range)."""
-    biggest = max((max(abs(a), abs(b)) for a, b in zip(net.residual_lo, net.residual_hi,
-                                                         strict=True)), default=1.0)
-    return max(1, math.ceil(math.log2(biggest + 1)))
 
 
 def main(argv: list[str] | None = None) -> int:

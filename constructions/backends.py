@@ -26,6 +26,12 @@ def compile_weights(program: Program, *, device: str = "cpu") -> Any:
     except ImportError as exc:
         raise UsageError(f"--backend weights is not available here ({exc}); install the "
                          "'learn' extra (torch)") from None
+    if device != "cpu":  # torch would fail deep inside .to(device) with a traceback
+        import torch
+
+        if not torch.cuda.is_available():
+            raise UsageError(f"--device {device}: no CUDA device is available here (torch "
+                             f"{torch.__version__}); use --device cpu")
     return compile_program(program, max_length=program.max_length, device=device)
 
 
@@ -42,13 +48,16 @@ def program_apmdm_policy(program: Program, mode: str, *, device: str = "cpu") ->
 
 
 def network_report(program: Program, compiled: Any | None = None) -> dict[str, Any]:
-    """The report's ``network``: the program's cost, plus the compiled network's size."""
+    """The report's ``network``: the program's cost (interpreter), or the compiled network's
+    own sizes with the program's counts kept as ``program_*`` (weights backend: the layer counts
+    must be those of the network that ran; :func:`simulators.weights.sizes.weights_network_block`).
+    """
     net = network_size(program.cost())
-    if compiled is not None:
-        size = dict(compiled.size())
-        net.update({k: (str(v) if k == "dtype" else v) for k, v in size.items()
-                    if k not in net})
-    return net
+    if compiled is None:
+        return net
+    from simulators.weights.sizes import weights_network_block
+
+    return weights_network_block(compiled, net)
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,16 @@ BACKENDS = ("interpreter", "weights")
 #: Keys of :meth:`RunReport.to_json` (exactly these, in every construction CLI).
 REPORT_KEYS = ("construction", "backend", "output", "decoding_steps", "context_length",
                "initial_length", "final_length", "halt", "network", "extra")
-#: Keys ``network`` always has (from the encoder program's :class:`Cost`).
+#: Keys ``network`` always has. Interpreter: the encoder program's :class:`Cost`. Weights
+#: backend: ``depth`` / ``attention_layers`` / ``mlp_layers`` / ``heads`` are the compiled
+#: network's (they can differ from the program's: ``length()`` becomes a head), ``width_bits``
+#: the program's (simulators/weights/sizes.py).
 NETWORK_KEYS = ("depth", "attention_layers", "mlp_layers", "heads", "width_bits")
 #: Keys the weights backend adds to ``network`` (from the compiled network's ``size()``).
 WEIGHTS_NETWORK_KEYS = ("relu_depth", "d_model", "max_hidden_width", "parameters", "dtype")
+#: With the weights backend, the program's own counts, kept beside the network's.
+PROGRAM_COST_KEYS = ("program_depth", "program_attention_layers", "program_mlp_layers",
+                     "program_heads")
 #: Keys PRAM constructions put in ``extra``. ``processors_declared`` is the program's P(n);
 #: ``processors_used`` the processors that executed at least one instruction in the run.
 PRAM_EXTRA_KEYS = ("pram_steps", "time_bound", "processors_declared", "processors_used")

@@ -26,4 +26,4 @@ def test_weights_backend_decodes_like_the_interpreter(make) -> None:  # noqa: AN
     assert a.output == b.output and a.decoding_steps == b.decoding_steps
     assert all(np.array_equal(x, y) for x, y in zip(a.trace.canvases, b.trace.canvases,
                                                    strict=True))
-    assert b.network["parameters"] > 0 and b.network["depth"] == a.network["depth"]
+    assert b.network["parameters"] > 0 and b.network["program_depth"] == a.network["depth"]
