@@ -39,6 +39,7 @@ import torch
 
 from constructions.maxflow_apmdm.construction import MaxFlowConstruction
 from constructions.maxflow_apmdm.layout import BLOCK, SPECIALS, Edge, FlowLayout, random_graph
+from experiments import edit_scripts as scripts
 from experiments.common import (
     Clock,
     Emit,
@@ -52,6 +53,8 @@ from experiments.common import (
     no_emit,
     write_results,
 )
+from experiments.edit_scripts import script_names
+from experiments.teacher_forced import step_accuracy
 from simulators.cli_support import run_main
 from simulators.learned.batched import run_apmdm_batched, run_arm_batched
 from simulators.learned.config import ModelConfig, TrainConfig
@@ -59,7 +62,7 @@ from simulators.learned.data import Rows, apmdm_rows, arm_outcome_rows, pack
 from simulators.learned.evaluate import wilson_interval
 from simulators.learned.policies import LearnedAPMDMPolicy, LearnedARMPolicy
 from simulators.learned.train import build_model, resolve_device, train
-from simulators.processes import HaltReason, IntVocab, Vocab, apmdm_transition
+from simulators.processes import HaltReason, IntVocab, Vocab
 
 MODELS = ("ap-mdm", "arm", "ap-mdm-long")
 MAX_CAPACITY = 9
@@ -102,8 +105,9 @@ class Scale:
 
 SCALES = {
     "smoke": Scale((4,), 2, 8, 6, 30, 8, 16, 2),
-    # tiny on purpose: the shared 2-core machine was loaded ~13x when this was run
-    "cpu-reduced": Scale((4, 5, 6), 2, 150, 40, 1500, 16, 48, 3, long_steps=4000),
+    # tiny on purpose (the shared 2-core machine is loaded ~5-13x by other work): 4..10 nodes,
+    # 40 training graphs per node count, 3 seeds of every model
+    "cpu-reduced": Scale((4, 5, 6, 7, 8, 9, 10), 2, 40, 30, 1200, 16, 48, 3, seeds=3),
     # by estimate; not yet run on a GPU. The construction's traces are numpy engine work on the
     # host (no GPU speed-up), which caps the number of graphs
     "full": Scale((4, 5, 6, 7, 8, 9, 10), 4, 300, 100, 20000, 64, 256, 6, seeds=3),
@@ -185,76 +189,22 @@ def from_common(ids: np.ndarray, top: int, common: int) -> np.ndarray | None:
 # ------------------------------------------------------------------ the ARM's edit scripts
 def arm_vocab(common: IntVocab, max_canvas: int) -> Vocab:
     names = [common.name(i) for i in range(len(common))]
-    names += [f"p{i}" for i in range(max_canvas)] + ["R", "D", "[STEP]", "[SEP]"]
+    names += [*script_names(max_canvas), "[SEP]"]
     return Vocab(names, mask="[M]", bos="[BOS]", eos="[EOS]")
 
 
 def edit_script(trace, top: int, cv: IntVocab, av: Vocab) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """The construction's trace as the ARM's answer: each step's edits, ``[STEP]``, ``[EOS]``.
-    Steps that change nothing (the halting fixed point) are not written."""
-    mask = cv.mask_id
-    out: list[int] = []
-    for x, dec in zip(trace.canvases[:-1], trace.decisions, strict=False):
-        x = to_common(x, top, cv.hi)
-        y = to_common(dec.y, top, cv.hi)
-        rem = np.asarray(dec.remask, bool)
-        dele = np.zeros(len(x), bool) if dec.delete is None else np.asarray(dec.delete, bool)
-        if dec.insert is not None and np.asarray(dec.insert, bool).any():
-            raise AssertionError("the max-flow construction never inserts")
-        step: list[int] = []
-        for i in range(len(x)):
-            if x[i] == mask and not rem[i] and not dele[i]:
-                if y[i] != mask:  # writing the mask into a mask keeps it: no edit
-                    step += [av.id(f"p{i}"), av.id(cv.name(int(y[i])))]
-            elif rem[i] and x[i] != mask:
-                step += [av.id("R"), av.id(f"p{i}")]
-            elif dele[i] and x[i] == mask:
-                step += [av.id("D"), av.id(f"p{i}")]
-        if step:
-            out += [*step, av.id("[STEP]")]
-    return np.array([*out, av.eos_id], dtype=np.int64)
+    """The construction's trace as the ARM's answer (``experiments/edit_scripts.py``), in the
+    common id space."""
+    return scripts.edit_script(trace, lambda a: to_common(a, top, cv.hi), cv.mask_id, cv.name,
+                               av)
 
 
 def replay(start: np.ndarray, script: Sequence[int], cv: IntVocab, av: Vocab) -> np.ndarray | None:
-    """Apply an edit script (common ids) to ``start`` through ``g``; None if it is malformed
-    (unknown token, a position off the canvas, filling a written token, remasking a mask)."""
-    mask = cv.mask_id
-    x = np.asarray(start, dtype=np.int64)
-    names = [av.name(int(t)) for t in script]
-    if not names or names[-1] != "[EOS]":
-        return None
-    k = 0
-    while k < len(names) - 1:
-        y, rem = x.copy(), x == mask  # a mask not told otherwise stays a mask
-        dele = np.zeros(len(x), bool)
-        while names[k] != "[STEP]":
-            op = names[k]
-            arg = names[k + 1] if k + 1 < len(names) else ""
-            pos_name = arg if op in ("R", "D") else op
-            if not pos_name.startswith("p") or not pos_name[1:].isdigit():
-                return None
-            i = int(pos_name[1:])
-            if i >= len(x):
-                return None
-            if op == "R":
-                if x[i] == mask:
-                    return None
-                rem[i] = True
-            elif op == "D":
-                if x[i] != mask:
-                    return None
-                dele[i] = True
-            else:
-                if x[i] != mask or arg in ("", "[M]", "[STEP]", "[EOS]") or arg.startswith("p") \
-                        or arg in ("R", "D", "[SEP]", "[BOS]"):
-                    return None
-                y[i], rem[i] = cv.id(arg), False
-            k += 2
-            if k >= len(names) - 1:
-                return None
-        x = apmdm_transition(x, y, rem, np.zeros(len(x), bool), dele, mask=mask)
-        k += 1
-    return x
+    """Apply an edit script (common ids) to ``start`` through ``g``; None if it is malformed."""
+    tokens = {cv.name(i) for i in range(len(cv)) if i != cv.mask_id}
+    return scripts.replay(start, script, av, cv.mask_id,
+                          lambda name: cv.id(name) if name in tokens else None)
 
 
 def arm_prompt(canvas: np.ndarray, cv: IntVocab, av: Vocab) -> np.ndarray:
@@ -342,9 +292,11 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
     t = clock.lap("graphs", t)
     # --- the construction on the test graphs (reference steps), and the training traces
     cells: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
+    test_traces = []
     for (n, e), con, ref in zip(test, tests, refs, strict=True):
-        tr = con.run().trace
+        tr = con.run(record_canvases=True).trace
         assert tr is not None
+        test_traces.append(tr)
         ok = judge(n, e, tr.final, con.layout, ref)
         cells[n].append((ok, tr.num_steps, tr.halt.value))
         payload["instances"].append({"nodes": n, "edges": [list(x) for x in e],
@@ -374,8 +326,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                                     "max": int(max(len(s) for s in scripts))}
     t = clock.lap("data", t)
     # training graphs the trained models are also decoded on (FIT_PER_N of each size)
-    fit = [g for n in scale.nodes for g in [x for x in train_g if x[0] == n][:FIT_PER_N]]
-    fit_cons = [MaxFlowConstruction(n, e) for n, e in fit]
+    fit_ix = [i for n in scale.nodes for i in [j for j, x in enumerate(train_g) if x[0] == n]
+              [:FIT_PER_N]]
+    fit = [train_g[i] for i in fit_ix]
+    fit_cons = [makers[i] for i in fit_ix]
     fit_refs = [min_cut_value(n, e) for n, e in fit]
     for name, opt_steps in scale.variants():
         pooled: dict[int, list[tuple[bool, int, str]]] = defaultdict(list)
@@ -400,6 +354,12 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                 # the same decoding on training graphs: a fitting failure or a held-out one?
                 res_fit = _decode(kind, model, fit, fit_cons, fit_refs, cv, av, limits, dev,
                                   np.random.default_rng([seed, k]))
+                # teacher-forced: each step of the construction's own traces (docs: is the
+                # free-running failure a wrong step on the true canvases?)
+                forced = {} if causal else {
+                    f"teacher_forced_{where}": _forced(model, trs, cs, cv, dev)
+                    for where, trs, cs in (("test", test_traces, tests),
+                                           ("train", [traces[i] for i in fit_ix], fit_cons))}
             got = [ok for ok, _, _ in res_test]
             for (n, _), one, rec in zip(test, res_test, payload["instances"], strict=True):
                 pooled[n].append(one)
@@ -410,6 +370,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                            "train_wall_s": round(res.wall_s, 2),
                            "final_loss": res.final_loss, "test_accuracy": float(np.mean(got)),
                            "train_graphs_solved": f"{sum(ok for ok, _, _ in res_fit)}/{len(fit)}",
+                           **forced,
                            **res.throughput()})
             t = clock.lap(f"eval:{name}", t)
             emit_timed(payload, clock, emit)
@@ -418,6 +379,17 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
     payload["complete"] = True
     emit_timed(payload, clock, no_emit)
     return payload
+
+
+def _forced(model, traces: list, cons: list[MaxFlowConstruction],  # type: ignore[no-untyped-def]
+            cv: IntVocab, dev: str) -> dict:
+    policy = LearnedAPMDMPolicy(model, cv, dev)
+    return step_accuracy(lambda xs: policy.decide_batch(xs), traces,
+                         [_encoder(c.layout.top, cv.hi) for c in cons], cv.mask_id)
+
+
+def _encoder(top: int, common: int):  # type: ignore[no-untyped-def]
+    return lambda a: to_common(a, top, common)
 
 
 def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ignore[no-untyped-def]

@@ -81,10 +81,13 @@ def test_replay_refuses_malformed_scripts() -> None:
     def ids(text: str) -> list[int]:
         return [av.id(t) for t in text.split()]
 
-    assert replay(start, ids("p1 4 [STEP] R p0 [STEP] [EOS]"), cv, av).tolist() == [m, 4, m]
-    assert replay(start, ids("D p2 [STEP] [EOS]"), cv, av).tolist() == [1, m]
-    for bad in ("p1 4 [STEP]", "p0 4 [STEP] [EOS]", "R p1 [STEP] [EOS]", "D p0 [STEP] [EOS]",
-                "p9 4 [STEP] [EOS]", "p1 R [STEP] [EOS]", "p1 4 [EOS]", "4 p1 [STEP] [EOS]"):
+    assert replay(start, ids("@1 4 [STEP] R @0 [STEP] [EOS]"), cv, av).tolist() == [m, 4, m]
+    assert replay(start, ids("D @2 [STEP] [EOS]"), cv, av).tolist() == [1, m]
+    assert replay(start, ids("I @0 [STEP] [EOS]"), cv, av).tolist() == [1, m, m, m]
+    for bad in ("@1 4 [STEP]", "@0 4 [STEP] [EOS]", "R @1 [STEP] [EOS]", "D @0 [STEP] [EOS]",
+                "@9 4 [STEP] [EOS]", "@1 R [STEP] [EOS]", "@1 4 [EOS]", "4 @1 [STEP] [EOS]",
+                "@1 [M] [STEP] [EOS]", "@1 4 D @1 [STEP] [EOS]", "D @1 I @1 [STEP] [EOS]",
+                "@1 [EOS] [STEP] [EOS]"):
         assert replay(start, ids(bad), cv, av) is None, bad
 
 
