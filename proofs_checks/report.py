@@ -69,6 +69,8 @@ def render_lines() -> list[str]:
     for theorem in sorted(_RECORDS):
         rows = _RECORDS[theorem]
         lines.append(f"{theorem}: {len(rows)} verified case(s)")
-        for key, value in sorted(aggregate(rows).items()):
-            lines.append(f"    {key:<28} {_fmt(value)}")
+        agg = aggregate(rows)
+        width = max([28, *(len(k) + 1 for k in agg)])  # keys stay in one aligned column
+        for key, value in sorted(agg.items()):
+            lines.append(f"    {key:<{width}} {_fmt(value)}")
     return lines

@@ -19,11 +19,16 @@ from proofs_checks.report import record  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.pram import run as pram_run  # noqa: E402
 
+#: The network sizes the report lists per n (the run's ``network`` block: the compiled
+#: network's own counts, simulators/weights/sizes.py), and the precision the run needs.
+SIZE_KEYS = ("attention_layers", "mlp_layers", "relu_depth", "heads", "d_model",
+             "max_hidden_width", "parameters", "magnitude_bits")
+
 
 def _sizes(theorem: str, net: dict, n: int) -> None:
     record(theorem, claim="weight level (compiled torch network) = interpreter, step for step",
-           relu_depth_by_n={n: net["relu_depth"]}, d_model_by_n={n: net["d_model"]},
-           params_by_n={n: net["parameters"]})
+           set_weights_dtype=net["dtype"],
+           **{f"weights_{k}_by_n": {n: net[k]} for k in SIZE_KEYS})
 
 
 @pytest.fixture(autouse=True)
