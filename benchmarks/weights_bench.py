@@ -31,6 +31,8 @@ import torch  # noqa: E402
 from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
 from constructions.pram_mdm.construction import Theorem1  # noqa: E402
 from constructions.value_width import weights_value_bits  # noqa: E402
+from simulators.cli_support import run_main  # noqa: E402
+from simulators.errors import UsageError  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 
 
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[8, 16, 32, 64, 128, 256])
     ap.add_argument("--budget", type=float, default=120.0)
     args = ap.parse_args(argv)
+    if args.device == "cuda" and not torch.cuda.is_available():  # exit 2, before any run
+        raise UsageError(f"--device cuda: no CUDA device is available here (torch "
+                         f"{torch.__version__}); use --device cpu")
     torch.set_num_threads(1)
     for kind in ("theorem4", "theorem1"):
         for n in args.sizes:
@@ -78,4 +83,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(main))

@@ -150,3 +150,21 @@ def test_random_draws_are_the_engines(capsys: pytest.CaptureFixture[str]) -> Non
     canvas = np.asarray(prog.max_length * [0])[:3]
     with pytest.raises(Exception, match="rng"):
         compile_program(prog).evaluate(canvas)
+
+
+def test_weights_bench_device_cuda_without_cuda_exits_2() -> None:
+    """The documented GPU command fails cleanly (exit 2, one line, no traceback) without CUDA."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA device is present")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(root / "benchmarks" / "weights_bench.py"),
+                           "--device", "cuda", "--sizes", "64", "256", "1024"],
+                          capture_output=True, text=True, timeout=120, cwd=root)
+    assert proc.returncode == 2 and "no CUDA device" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
