@@ -187,11 +187,32 @@ class CompiledNetwork(nn.Module):
             noise = torch.as_tensor(np.stack(draws, axis=-1), device=dev)
         return batch, single, torch.as_tensor(np.array(batch), device=dev), noise
 
+    def sparse_evaluator(self) -> Any:
+        """The network's :class:`~simulators.weights.sparse.SparseEvaluator` (built once), or
+        None when the program is outside its domain (non-equality heads, random sources)."""
+        if "_sparse" not in self.__dict__:
+            from simulators.weights.sparse import SparseEvaluator
+
+            try:
+                self.__dict__["_sparse"] = SparseEvaluator(self)
+            except EncoderProgramError:
+                self.__dict__["_sparse"] = None
+        return self.__dict__["_sparse"]
+
     @torch.no_grad()
     def evaluate_float(self, canvas: np.ndarray, rng: np.random.Generator | None = None, *,
-                       positions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                       positions: np.ndarray | None = None,
+                       sparse: bool = True) -> dict[str, np.ndarray]:
         """The output heads before rounding (float64 numpy), shaped like ``canvas`` -- or, with
-        ``positions``, ``(..., len(positions))`` at those positions only."""
+        ``positions``, ``(..., len(positions))`` at those positions only.
+
+        With ``positions`` on one canvas, ``sparse`` (default) computes each module only where
+        it is needed and each head over its candidate keys (docs/compiler.md, "Speed"; where the
+        program allows it); ``sparse=False`` is the dense forward, the definition."""
+        if positions is not None and sparse and np.ndim(canvas) == 1:
+            ev = self.sparse_evaluator()
+            if ev is not None:
+                return ev.evaluate_float(canvas, positions)
         _, single, tokens, noise = self._inputs(canvas, rng)
         rows = None
         if positions is not None:
@@ -207,11 +228,13 @@ class CompiledNetwork(nn.Module):
         return out
 
     def evaluate(self, canvas: np.ndarray, rng: np.random.Generator | None = None, *,
-                 positions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                 positions: np.ndarray | None = None,
+                 sparse: bool = True) -> dict[str, np.ndarray]:
         """Output name -> int64 array, like :meth:`Program.evaluate` (rounded output heads);
-        ``positions``: evaluate the queries there only, like the encoder's restricted mode."""
-        return {k: np.rint(v).astype(np.int64)
-                for k, v in self.evaluate_float(canvas, rng, positions=positions).items()}
+        ``positions``: evaluate the queries there only, like the encoder's restricted mode
+        (``sparse``: see :meth:`evaluate_float`)."""
+        return {k: np.rint(v).astype(np.int64) for k, v in self.evaluate_float(
+            canvas, rng, positions=positions, sparse=sparse).items()}
 
     @torch.no_grad()
     def inspect(self, canvas: np.ndarray, rng: np.random.Generator | None = None
@@ -286,15 +309,17 @@ def _dims_matrix(vals: list[Val]) -> tuple[list[int], np.ndarray, np.ndarray]:
     return dims, mat, np.array([v.const for v in vals], dtype=np.float64)
 
 
-def _attention(spec: HeadSpec, dtype: torch.dtype) -> Attention:
+def _attention(spec: HeadSpec, dtype: torch.dtype, node_uid: int) -> Attention:
     qs = [q for q, _ in spec.pairs] + [Val.constant(1.0)]
     ks = [k for _, k in spec.pairs] + [Val.constant(0.0)]
     q_dims, wq, bq = _dims_matrix(qs)
     k_dims, wk, bk = _dims_matrix(ks)
     v_dims, wv, bv = _dims_matrix([spec.value])
     sink_k = [0.0] * len(spec.pairs) + [spec.sink_score]
-    return Attention(spec.name, q_dims, wq, bq, k_dims, wk, bk, v_dims, wv[0], float(bv[0]),
+    head = Attention(spec.name, q_dims, wq, bq, k_dims, wk, bk, v_dims, wv[0], float(bv[0]),
                      sink_k, spec.sink_value, spec.out, dtype)
+    head.node_uid = node_uid  # the program node it realises (the sparse path's candidates)
+    return head
 
 
 def _levels(b: MLPBuilder, dtype: torch.dtype) -> list[MLPLevel]:
@@ -406,13 +431,14 @@ def compile_program(program: Program, *, max_length: int | None = None,
                     z = res.alloc(f"{name(node)}.z", 0.0, 1.0)
                     raws[node.uid] = {"z": z}
                     mods.append(_attention(HeadSpec(f"{name(node)}.count", [], 0.0,
-                                                    Val.constant(0.0), 1.0, z), dtype))
+                                                    Val.constant(0.0), 1.0, z), dtype,
+                                           node.uid))
                     continue
                 assert isinstance(node, Aggregate)
                 specs, raw = head_specs(node, vals, ranges, feats, idx_val, S, gap, res,
                                         name(node))
                 raws[node.uid] = raw
-                mods += [_attention(sp, dtype) for sp in specs]
+                mods += [_attention(sp, dtype, node.uid) for sp in specs]
             if mods:
                 sublayers.append(("attn", mods))
             continue

@@ -120,6 +120,9 @@ class Attention(nn.Module):
     q_dims: torch.Tensor
     k_dims: torch.Tensor
     v_dims: torch.Tensor
+    #: uid of the program node the head realises (set by the compiler; -1: unknown, e.g. a
+    #: network rebuilt from an export): the sparse evaluation's candidate keys come from it.
+    node_uid: int = -1
 
     def __init__(self, name: str, q_dims: list[int], wq: Any, bq: Any,
                  k_dims: list[int], wk: Any, bk: Any, v_dims: list[int],
@@ -174,7 +177,11 @@ class MLPLevel(nn.Module):
 
     def delta(self, x: torch.Tensor) -> torch.Tensor:
         """What the level adds to the residual columns ``out_dims``."""
-        return torch.relu(x[..., self.in_dims] @ self.w_in.T + self.b_in) @ self.w_out.T
+        return self.delta_from(x[..., self.in_dims])
+
+    def delta_from(self, x_in: torch.Tensor) -> torch.Tensor:
+        """The same from the columns ``in_dims`` already gathered (the sparse path)."""
+        return torch.relu(x_in @ self.w_in.T + self.b_in) @ self.w_out.T
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.index_add(-1, self.out_dims, self.delta(x))

@@ -1,0 +1,387 @@
+"""Sparse evaluation of a compiled network: the same weights, computed only where needed.
+
+Why: Theorem 1's canvas has S ~ P*T*K positions but a decoding step fills one block. The dense
+forward (:meth:`CompiledNetwork.forward`) runs every module that feeds a key or value at all S
+positions and scores every query against all S keys, so one step costs O(S^2) (prefix_sum n = 4,
+S = 1,409: 2.5 s a step, 1.8 s of it in softmax over all keys; docs/compiler.md, "Speed").
+
+This evaluator mirrors the encoder's restricted evaluator (simulators/encoder/restricted.py)
+at weight level:
+
+* demand-driven: each module (embedding, MLP level, head) runs at the positions where some later
+  consumer reads what it writes -- the query rows of a later head or MLP level, or the candidate
+  key rows of a later head -- recursively, each module at most once per position;
+* each head's softmax is taken over its sink and its *candidate keys*: the keys whose static
+  (token-independent) equality components equal the query's. The candidate index is the
+  restricted evaluator's own (``_static_index`` / ``_query_ranges``: the static composite sorted
+  once per canvas length -- a sparsity pattern fixed by positions, like a block-sparse mask);
+  the query's side of it is read off the residual stream at the query row (rounded), i.e. the
+  network's own query values pick the key buckets.
+
+What is skipped, and why it is negligible: a skipped key fails at least one equality atom, so
+its score is at least the head's margin ``gap`` below the larger of the sink's and the best
+candidate's (docs/compiler.md, "Heads": a failing atom costs ``beta`` >= the tie-break range +
+``gap``). Its weight relative to the softmax maximum is at most ``e^-gap`` (e^-50 ~ 2e-22 at the
+default gap); all skipped keys together change a head's output by at most
+``S * e^-gap * 2 max|value|`` -- the bound docs/compiler.md states and the tests check against
+the dense evaluation. Only equality heads are supported (the restricted evaluator's domain);
+other programs (Theorem 4's ``true`` head, random sources) use the dense forward.
+
+Memory: the residual is one ``(L, d_model)`` buffer of which only demanded rows are written
+(``torch.empty``: untouched rows are never read, and cost no physical pages on Linux); a head's
+(query, candidate) pairs are processed in chunks of at most ``PAIR_BUDGET`` pair-dimensions, so
+no ``O(L^2)`` tensor is built unless the program's selector really asks every query for every
+key (a head with no static component: then ``nq * L`` scores, also chunked).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from simulators.encoder.restricted import RestrictedEvaluator
+from simulators.encoder.sequences import Aggregate
+from simulators.errors import EncoderProgramError
+from simulators.weights.network import Attention, MLPLevel, embedding_rows
+
+if TYPE_CHECKING:
+    from simulators.weights.compiler import CompiledNetwork
+
+#: Most (pair x head-dimension) entries materialised at once by one head (~128 MiB in float64).
+PAIR_BUDGET = 1 << 24
+
+
+class LevelPart:
+    """The units of one MLP level that write one group of its output dims (with the input dims
+    they read): a level is the sum of its units, so its parts compute exactly its function, and
+    each part runs only where its own outputs are needed. Why: a level mixes cheap units with,
+    e.g., a count's staircase of ~2S ramps, needed at far fewer positions than the rest."""
+
+    def __init__(self, name: str, in_dims: torch.Tensor, w_in: torch.Tensor, b_in: torch.Tensor,
+                 out_dims: torch.Tensor, w_out: torch.Tensor) -> None:
+        self.name, self.in_dims, self.out_dims = name, in_dims, out_dims
+        self.w_in, self.b_in, self.w_out = w_in, b_in, w_out
+
+    def delta_from(self, x_in: torch.Tensor) -> torch.Tensor:
+        """``W_out ReLU(W_in x + b_in)`` on the gathered input columns, in row chunks so the
+        hidden activations stay within ``PAIR_BUDGET`` entries."""
+        width = max(int(self.b_in.shape[0]), 1)
+        step = max(PAIR_BUDGET // width, 1)
+        if x_in.shape[0] <= step:
+            return torch.relu(x_in @ self.w_in.T + self.b_in) @ self.w_out.T
+        return torch.cat([torch.relu(x_in[a:a + step] @ self.w_in.T + self.b_in) @ self.w_out.T
+                          for a in range(0, int(x_in.shape[0]), step)])
+
+
+def split_level(level: MLPLevel) -> list[LevelPart]:
+    """``level`` as independent parts: output dims joined when one unit writes both; each part
+    keeps the units writing its dims and the input columns those units read."""
+    w_out = level.w_out.detach()
+    w_in = level.w_in.detach()
+    n_out = int(w_out.shape[0])
+    parent = list(range(n_out))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    nz = (w_out != 0).cpu().numpy()
+    for u in np.flatnonzero(nz.sum(axis=0) > 1):  # a unit writing several dims joins them
+        rows = np.flatnonzero(nz[:, u])
+        for r in rows[1:]:
+            parent[find(int(r))] = find(int(rows[0]))
+    groups: dict[int, list[int]] = {}
+    for r in range(n_out):
+        groups.setdefault(find(r), []).append(r)
+    parts = []
+    in_nz = (w_in != 0).cpu().numpy()
+    for j, outs in enumerate(groups.values()):
+        units = np.flatnonzero(nz[outs].any(axis=0))
+        cols = np.flatnonzero(in_nz[units].any(axis=0))
+        dev = w_in.device
+        u_t = torch.as_tensor(units, device=dev)
+        c_t = torch.as_tensor(cols, device=dev)
+        o_t = torch.as_tensor(np.asarray(outs), device=dev)
+        parts.append(LevelPart(f"{level.name}/{j}", level.in_dims[c_t],
+                               w_in[u_t][:, c_t], level.b_in.detach()[u_t],
+                               level.out_dims[o_t], w_out[o_t][:, u_t]))
+    return parts
+
+
+class SparseEvaluator:
+    """Evaluate a :class:`CompiledNetwork` at chosen positions of one canvas (see module doc).
+
+    Raises :class:`EncoderProgramError` at construction when the program is outside the
+    restricted evaluator's domain (non-equality heads, random sources) or the network does not
+    record which program node each head realises (e.g. one rebuilt from an export)."""
+
+    def __init__(self, net: CompiledNetwork, *, poison: bool = False) -> None:
+        self.net = net
+        self.poison = poison  # tests: fill the residual with NaN so an unwritten read shows
+        program = net.program
+        self.restricted = RestrictedEvaluator(program)  # raises outside its domain
+        self.nodes = {n.uid: n for n in program.nodes}
+        self.mods: list[Any] = []
+        for _, mods in net.stack:
+            for m in mods:
+                self.mods += split_level(m) if isinstance(m, MLPLevel) else [m]
+        writer: dict[int, int] = {}
+        emb = net.embedding
+        for d in torch.cat([emb.tok_dims, emb.pos_dims, emb.noise_dims]).tolist():
+            writer[d] = -1  # the embedding
+        for i, m in enumerate(self.mods):
+            outs = [m.out] if isinstance(m, Attention) else m.out_dims.tolist()
+            for d in outs:
+                if d in writer:  # the recursion runs each writer once per position
+                    raise EncoderProgramError(f"residual dim {d} has two writers")
+                writer[d] = i
+            if isinstance(m, Attention) and m.node_uid not in self.nodes:
+                raise EncoderProgramError(f"head {m.name} does not record its program node")
+
+        def deps(dims: list[int], before: int) -> list[int]:
+            out = sorted({writer[d] for d in dims if d in writer})
+            if any(w >= before for w in out):
+                raise EncoderProgramError("a module reads a dim written after it")
+            return out
+
+        self.deps_q: list[list[int]] = []
+        self.deps_kv: list[list[int]] = []
+        self.query_seqs: list[list[Any]] = []
+        for i, m in enumerate(self.mods):
+            if isinstance(m, LevelPart):
+                self.deps_q.append(deps(m.in_dims.tolist(), i))
+                self.deps_kv.append([])
+                self.query_seqs.append([])
+                continue
+            node = self.nodes[m.node_uid]
+            qseqs = list(node.selector.queries) if isinstance(node, Aggregate) else []
+            qdims = m.q_dims.tolist() + [d for q in qseqs
+                                         for d in net.sequence_readouts[q.uid].dims]
+            self.deps_q.append(deps(qdims, i))
+            self.deps_kv.append(deps(m.k_dims.tolist() + m.v_dims.tolist(), i))
+            self.query_seqs.append(qseqs)
+        self.readout_deps = {name: deps(list(v.dims), len(self.mods))
+                             for name, v in net.readouts.items()}
+        # Token-local modules: their value at a position depends only on the token there (and
+        # on the position) -- the embedding, heads of fully static program nodes (a function of
+        # positions alone), MLP levels reading only such modules. Like a KV cache, their rows
+        # are kept between calls on canvases of one length and recomputed only where the token
+        # changed; every other module is recomputed on each call.
+        static = self.restricted.static
+        self.local: list[bool] = []
+        for i, m in enumerate(self.mods):
+            if isinstance(m, Attention):
+                self.local.append(bool(static[m.node_uid]))
+            else:
+                self.local.append(all(w < 0 or self.local[w] for w in self.deps_q[i]))
+        self.x = torch.zeros(0)
+        self.tokens = torch.zeros(0, dtype=torch.long)
+        self.done: list[np.ndarray] = []
+        self.emb_done = np.zeros(0, dtype=bool)
+        self.length = 0
+        self.canvas: np.ndarray | None = None  # the previous call's canvas
+
+    # ------------------------------------------------------------------ running
+    @torch.no_grad()
+    def evaluate_float(self, canvas: np.ndarray, positions: np.ndarray,
+                       names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """Output name -> unrounded float64 values at ``positions`` (one canvas)."""
+        net = self.net
+        canvas = np.asarray(canvas, dtype=np.int64)
+        if canvas.ndim != 1 or not 1 <= canvas.shape[0] <= net.max_length:
+            raise EncoderProgramError(f"sparse evaluation needs one canvas of length "
+                                      f"1..{net.max_length}, got shape {canvas.shape}")
+        net._inputs(canvas, None)  # the token-range check the dense path makes
+        L = int(canvas.shape[0])
+        pos = np.unique(np.asarray(positions, dtype=np.int64).reshape(-1))
+        order = np.searchsorted(pos, np.asarray(positions, dtype=np.int64).reshape(-1))
+        if pos.size and (pos[0] < 0 or pos[-1] >= L):
+            raise EncoderProgramError(f"positions outside 0..{L - 1}")
+        r = self.restricted
+        if r.length != L:  # static indexes hold for one canvas length
+            r._indexes, r.length = {}, L
+        dev = net.embedding.noise_dims.device
+        self.tokens = torch.as_tensor(np.array(canvas), device=dev)
+        self._start(canvas)
+        names = tuple(net.readouts) if names is None else names
+        try:
+            for name in names:
+                for w in self.readout_deps[name]:
+                    self._ensure(w, pos)
+            rows = torch.as_tensor(pos, device=dev)
+            out = {}
+            for name in names:
+                v = net.readouts[name]
+                if len(v.dims):
+                    dims = getattr(net, f"ro_dims_{name}")
+                    coef = getattr(net, f"ro_coef_{name}")
+                    y = self._gather(rows, dims) @ coef + v.const
+                else:
+                    y = torch.full((pos.size,), v.const, dtype=net.dtype, device=dev)
+                out[name] = y.to(torch.float64).cpu().numpy()[order]
+            self.canvas = canvas.copy()
+            return out
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        """Free the kept residual (the next call recomputes everything)."""
+        self.x, self.done, self.canvas = torch.zeros(0), [], None
+
+    def _start(self, canvas: np.ndarray) -> None:
+        """Keep the token-local rows where the token is unchanged; forget the rest."""
+        L = int(canvas.shape[0])
+        prev = self.canvas
+        if prev is None or prev.shape[0] != L:
+            net = self.net
+            d = len(net.residual_names)
+            dev = net.embedding.noise_dims.device
+            self.x = torch.empty(0)  # free the old buffer before allocating the new one
+            self.x = (torch.full((L, d), float("nan"), dtype=net.dtype, device=dev)
+                      if self.poison else torch.empty((L, d), dtype=net.dtype, device=dev))
+            self.done = [np.zeros(L, dtype=bool) for _ in self.mods]
+            self.emb_done = np.zeros(L, dtype=bool)
+            self.length = L
+            return
+        changed = np.flatnonzero(prev != canvas)
+        self.emb_done[changed] = False
+        for i, done in enumerate(self.done):
+            if self.local[i]:
+                done[changed] = False
+            else:
+                done[:] = False
+
+    def evaluate(self, canvas: np.ndarray, positions: np.ndarray,
+                 names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """Rounded outputs (int64), like :meth:`CompiledNetwork.evaluate` at ``positions``."""
+        return {k: np.rint(v).astype(np.int64)
+                for k, v in self.evaluate_float(canvas, positions, names).items()}
+
+    # ------------------------------------------------------------------ internals
+    def _rows(self, pos: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(pos, device=self.x.device)
+
+    def _gather(self, rows: torch.Tensor, dims: torch.Tensor) -> torch.Tensor:
+        return self.x[rows.unsqueeze(1), dims.unsqueeze(0)]
+
+    def _put(self, rows: torch.Tensor, dims: torch.Tensor, val: torch.Tensor) -> None:
+        # Every dim has one writer, run once per position: assignment, not accumulation.
+        self.x[rows.unsqueeze(1), dims.unsqueeze(0)] = val
+
+    def _ensure(self, i: int, pos: np.ndarray) -> None:
+        """Make module ``i`` (-1: the embedding) computed at ``pos`` (sorted, unique)."""
+        done = self.emb_done if i < 0 else self.done[i]
+        new = pos[~done[pos]]
+        if new.size == 0:
+            return
+        if i < 0:
+            self._embed(new)
+        else:
+            for w in self.deps_q[i]:
+                self._ensure(w, new)
+            m = self.mods[i]
+            rows = self._rows(new)
+            if isinstance(m, LevelPart):
+                self._put(rows, m.out_dims, m.delta_from(self._gather(rows, m.in_dims)))
+            else:
+                self.x[rows, m.out] = self._head(i, m, new, rows)
+        done[new] = True
+
+    def _embed(self, new: np.ndarray) -> None:
+        emb = self.net.embedding
+        rows = self._rows(new)
+        if len(emb.tok_dims):
+            self._put(rows, emb.tok_dims, embedding_rows(
+                self.tokens[rows], emb.tok_kinds, emb.tok_ts, emb.tok_preds, self.net.dtype))
+        self._put(rows, emb.pos_dims, embedding_rows(
+            rows, emb.pos_kinds, emb.pos_ts, emb.pos_preds, self.net.dtype))
+
+    def _query_values(self, seqs: list[Any], rows: torch.Tensor) -> list[np.ndarray]:
+        """The head's query sequences at ``rows``, read off the residual (rounded)."""
+        out = []
+        for q in seqs:
+            v = self.net.sequence_readouts[q.uid]
+            y = torch.full((rows.shape[0],), v.const, dtype=torch.float64, device=rows.device)
+            for dim, c in v.terms:
+                y = y + c * self.x[rows, dim].to(torch.float64)
+            out.append(np.rint(y.cpu().numpy()).astype(np.int64))
+        return out
+
+    def _head(self, i: int, h: Attention, new: np.ndarray, rows: torch.Tensor) -> torch.Tensor:
+        """Head ``h``'s output at query positions ``new``: softmax over sink + candidates."""
+        q = self._gather(rows, h.q_dims) @ h.wq.T + h.bq                   # (nq, dh)
+        sink = q @ h.sink_k                                                # (nq,)
+        node = self.nodes[h.node_uid]
+        index = (self.restricted._static_index(node) if isinstance(node, Aggregate)
+                 else None)
+        L = self.length
+        if index is None:  # no static component: every key is a candidate
+            keys = np.arange(L, dtype=np.int64)
+            k, v = self._keys(i, h, keys)
+            return _dense_softmax(q, sink, k, v, h.sink_v)
+        qvals = self._query_values(self.query_seqs[i], rows)
+        _, left, right = self.restricted._query_ranges(index, qvals)
+        counts = right - left
+        total = int(counts.sum())
+        if total == 0:
+            return sink * 0.0 + h.sink_v
+        starts = np.repeat(left - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        flat = np.arange(total, dtype=np.int64) + starts
+        pair_k = flat if index.identity else index.order[flat]
+        keys = np.unique(pair_k)
+        k, v = self._keys(i, h, keys)
+        # key position -> row of k / v
+        pair_kr = torch.as_tensor(np.searchsorted(keys, pair_k), device=q.device)
+        pair_q = torch.as_tensor(np.repeat(np.arange(new.size), counts), device=q.device)
+        dh = max(int(q.shape[1]), 1)
+        out = torch.empty_like(sink)
+        # chunks of whole queries, each within the pair budget
+        ends = np.concatenate([[0], np.cumsum(counts)])
+        qa = 0
+        while qa < new.size:
+            qb = max(int(np.searchsorted(ends, ends[qa] + PAIR_BUDGET // dh, "right")) - 1,
+                     qa + 1)
+            pa, pb = int(ends[qa]), int(ends[qb])
+            pq = pair_q[pa:pb] - qa
+            kr = pair_kr[pa:pb]
+            s = (q[qa:qb][pq] * k[kr]).sum(-1)
+            top = sink[qa:qb].clone()
+            top.scatter_reduce_(0, pq, s, reduce="amax", include_self=True)
+            w = torch.exp(s - top[pq])
+            w_sink = torch.exp(sink[qa:qb] - top)
+            den = w_sink.index_add(0, pq, w)
+            num = (w_sink * h.sink_v).index_add(0, pq, w * v[kr])
+            out[qa:qb] = num / den
+            qa = qb
+        return out
+
+    def _keys(self, i: int, h: Attention, keys: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        """Key and value projections at ``keys`` (their inputs computed there first)."""
+        for w in self.deps_kv[i]:
+            self._ensure(w, keys)
+        rows = self._rows(keys)
+        k = self._gather(rows, h.k_dims) @ h.wk.T + h.bk
+        v = self._gather(rows, h.v_dims) @ h.wv + h.bv
+        return k, v
+
+
+def _dense_softmax(q: torch.Tensor, sink: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                   sink_v: torch.Tensor) -> torch.Tensor:
+    """``softmax([sink, q k^T]) [sink_v, v]`` for every query over every key, in query chunks
+    of at most ``PAIR_BUDGET`` scores."""
+    out = torch.empty_like(sink)
+    step = max(PAIR_BUDGET // max(int(k.shape[0]), 1), 1)
+    for a in range(0, int(q.shape[0]), step):
+        scores = q[a:a + step] @ k.T
+        s = sink[a:a + step]
+        top = torch.maximum(scores.amax(dim=-1), s) if scores.shape[-1] else s
+        scores.sub_(top.unsqueeze(-1)).exp_()
+        w_sink = torch.exp(s - top)
+        out[a:a + step] = ((scores @ v.unsqueeze(-1)).squeeze(-1) + w_sink * sink_v) / (
+            scores.sum(dim=-1) + w_sink)
+    return out
