@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 #: Most (pair x head-dimension) entries materialised at once by one head (~128 MiB in float64).
 PAIR_BUDGET = 1 << 24
+#: One-input parts at least this wide are evaluated by breakpoint search (:class:`OneInputPart`).
+ONE_INPUT_MIN_WIDTH = 64
 
 
 class LevelPart:
@@ -73,6 +75,67 @@ class LevelPart:
             return torch.relu(x_in @ self.w_in.T + self.b_in) @ self.w_out.T
         return torch.cat([torch.relu(x_in[a:a + step] @ self.w_in.T + self.b_in) @ self.w_out.T
                           for a in range(0, int(x_in.shape[0]), step)])
+
+
+class OneInputPart(LevelPart):
+    """A part whose units all read one input column ``z`` (e.g. a count's staircase of ~2S
+    ramps reading the normaliser ``1/(c+1)``, docs/compiler.md "Heads"). Its output is the
+    piecewise-linear ``sum_u a_u ReLU(w_u z + b_u)``; on each interval between the units'
+    breakpoints ``-b_u / w_u`` it is ``z * A + B`` with ``A``, ``B`` the sums of ``a_u w_u``,
+    ``a_u b_u`` over the units active there. Those sums are precomputed per interval *exactly*
+    (integer arithmetic on the floats' binary fractions, rounded once), so a row costs a binary
+    search instead of ``width`` units -- the same function of the same weights."""
+
+    def __init__(self, part: LevelPart) -> None:
+        super().__init__(part.name, part.in_dims, part.w_in, part.b_in, part.out_dims,
+                         part.w_out)
+        w = part.w_in[:, 0].detach().cpu().to(torch.float64).numpy()
+        b = part.b_in.detach().cpu().to(torch.float64).numpy()
+        a = part.w_out.detach().cpu().to(torch.float64).numpy()       # (n_out, width)
+        flat = w == 0
+        self.const = a[:, flat] @ np.maximum(b[flat], 0.0)          # units that never move
+        up, down = np.flatnonzero(w > 0), np.flatnonzero(w < 0)
+        up = up[np.argsort(-b[up] / w[up], kind="stable")]
+        down = down[np.argsort(-b[down] / w[down], kind="stable")]
+        self.th_up = -b[up] / w[up]          # active where z > threshold: a prefix of ``up``
+        self.th_down = -b[down] / w[down]    # active where z < threshold: a suffix of ``down``
+        # (n_out, len + 1) exact prefix / suffix sums of slopes and intercepts
+        self.slope_up = _exact_cumsum(a[:, up], w[up], suffix=False)
+        self.icpt_up = _exact_cumsum(a[:, up], b[up], suffix=False)
+        self.slope_down = _exact_cumsum(a[:, down], w[down], suffix=True)
+        self.icpt_down = _exact_cumsum(a[:, down], b[down], suffix=True)
+        self.dtype = part.w_in.dtype
+
+    def delta_from(self, x_in: torch.Tensor) -> torch.Tensor:
+        z = x_in[:, 0].to(torch.float64).cpu().numpy()
+        i = np.searchsorted(self.th_up, z, "left")      # up units 0..i-1 have threshold < z
+        j = np.searchsorted(self.th_down, z, "right")   # down units j.. have threshold > z
+        slope = self.slope_up[:, i] + self.slope_down[:, j]
+        icpt = self.icpt_up[:, i] + self.icpt_down[:, j]
+        out = (z * slope + icpt + self.const[:, None]).T
+        return torch.as_tensor(out, dtype=self.dtype, device=x_in.device)
+
+
+def _exact_cumsum(a: np.ndarray, v: np.ndarray, *, suffix: bool) -> np.ndarray:
+    """``(n_out, m + 1)``: entry ``k`` is ``sum_{u < k} a[:, u] * v[u]`` (``suffix``: over
+    ``u >= k``), computed exactly on the floats' binary fractions and rounded once."""
+    from itertools import accumulate
+
+    m = v.shape[0]
+    out = np.zeros((a.shape[0], m + 1))
+    for r in range(a.shape[0]):
+        ratios = [float(x).as_integer_ratio() for x in a[r]]
+        vr = [float(x).as_integer_ratio() for x in v]
+        dens = [d1 * d2 for (_, d1), (_, d2) in zip(ratios, vr, strict=True)]
+        big = max(dens, default=1)  # powers of two: every denominator divides the largest
+        nums = [n1 * n2 * (big // d) for (n1, _), (n2, _), d in zip(ratios, vr, dens,
+                                                                     strict=True)]
+        if suffix:
+            nums = nums[::-1]
+        sums = [0, *accumulate(nums)]
+        vals = [c / big for c in sums]  # int / int: correctly rounded
+        out[r] = vals[::-1] if suffix else vals
+    return out
 
 
 def split_level(level: MLPLevel) -> list[LevelPart]:
@@ -106,9 +169,10 @@ def split_level(level: MLPLevel) -> list[LevelPart]:
         u_t = torch.as_tensor(units, device=dev)
         c_t = torch.as_tensor(cols, device=dev)
         o_t = torch.as_tensor(np.asarray(outs), device=dev)
-        parts.append(LevelPart(f"{level.name}/{j}", level.in_dims[c_t],
-                               w_in[u_t][:, c_t], level.b_in.detach()[u_t],
-                               level.out_dims[o_t], w_out[o_t][:, u_t]))
+        part = LevelPart(f"{level.name}/{j}", level.in_dims[c_t], w_in[u_t][:, c_t],
+                         level.b_in.detach()[u_t], level.out_dims[o_t], w_out[o_t][:, u_t])
+        wide_scalar = cols.size == 1 and units.size >= ONE_INPUT_MIN_WIDTH
+        parts.append(OneInputPart(part) if wide_scalar else part)
     return parts
 
 
@@ -151,19 +215,27 @@ class SparseEvaluator:
         self.deps_q: list[list[int]] = []
         self.deps_kv: list[list[int]] = []
         self.query_seqs: list[list[Any]] = []
+        self.dyn_keys: list[list[tuple[int, Any]]] = []  # (component, key seq), token-dependent
+        static = self.restricted.static
         for i, m in enumerate(self.mods):
             if isinstance(m, LevelPart):
                 self.deps_q.append(deps(m.in_dims.tolist(), i))
                 self.deps_kv.append([])
                 self.query_seqs.append([])
+                self.dyn_keys.append([])
                 continue
             node = self.nodes[m.node_uid]
             qseqs = list(node.selector.queries) if isinstance(node, Aggregate) else []
+            dyn = ([(c, k) for c, k in enumerate(node.selector.keys) if not static[k.uid]]
+                   if isinstance(node, Aggregate) else [])
             qdims = m.q_dims.tolist() + [d for q in qseqs
                                          for d in net.sequence_readouts[q.uid].dims]
+            kdims = m.k_dims.tolist() + m.v_dims.tolist() + [
+                d for _, k in dyn for d in net.sequence_readouts[k.uid].dims]
             self.deps_q.append(deps(qdims, i))
-            self.deps_kv.append(deps(m.k_dims.tolist() + m.v_dims.tolist(), i))
+            self.deps_kv.append(deps(kdims, i))
             self.query_seqs.append(qseqs)
+            self.dyn_keys.append(dyn)
         self.readout_deps = {name: deps(list(v.dims), len(self.mods))
                              for name, v in net.readouts.items()}
         # Token-local modules: their value at a position depends only on the token there (and
@@ -171,7 +243,6 @@ class SparseEvaluator:
         # positions alone), MLP levels reading only such modules. Like a KV cache, their rows
         # are kept between calls on canvases of one length and recomputed only where the token
         # changed; every other module is recomputed on each call.
-        static = self.restricted.static
         self.local: list[bool] = []
         for i, m in enumerate(self.mods):
             if isinstance(m, Attention):
@@ -328,16 +399,32 @@ class SparseEvaluator:
         _, left, right = self.restricted._query_ranges(index, qvals)
         counts = right - left
         total = int(counts.sum())
-        if total == 0:
-            return sink * 0.0 + h.sink_v
         starts = np.repeat(left - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         flat = np.arange(total, dtype=np.int64) + starts
         pair_k = flat if index.identity else index.order[flat]
+        pair_q = np.repeat(np.arange(new.size), counts)
+        if self.dyn_keys[i] and total:
+            # Token-dependent equality components, as the restricted evaluator joins them:
+            # keep the pairs whose key value (read off the residual at the key) equals the
+            # query's -- a pair failing one scores >= gap below the best (module docstring).
+            cand = np.unique(pair_k)
+            for w in self.deps_kv[i]:
+                self._ensure(w, cand)
+            kvals = self._query_values([seq for _, seq in self.dyn_keys[i]], self._rows(cand))
+            at = np.searchsorted(cand, pair_k)
+            keep = np.ones(total, dtype=bool)
+            for (c, _), kv in zip(self.dyn_keys[i], kvals, strict=True):
+                keep &= kv[at] == qvals[c][pair_q]
+            pair_k, pair_q = pair_k[keep], pair_q[keep]
+            counts = np.bincount(pair_q, minlength=new.size)
+            total = int(pair_k.size)
+        if total == 0:
+            return sink * 0.0 + h.sink_v
         keys = np.unique(pair_k)
         k, v = self._keys(i, h, keys)
         # key position -> row of k / v
         pair_kr = torch.as_tensor(np.searchsorted(keys, pair_k), device=q.device)
-        pair_q = torch.as_tensor(np.repeat(np.arange(new.size), counts), device=q.device)
+        pair_qt = torch.as_tensor(pair_q, device=q.device)
         dh = max(int(q.shape[1]), 1)
         out = torch.empty_like(sink)
         # chunks of whole queries, each within the pair budget
@@ -347,7 +434,7 @@ class SparseEvaluator:
             qb = max(int(np.searchsorted(ends, ends[qa] + PAIR_BUDGET // dh, "right")) - 1,
                      qa + 1)
             pa, pb = int(ends[qa]), int(ends[qb])
-            pq = pair_q[pa:pb] - qa
+            pq = pair_qt[pa:pb] - qa
             kr = pair_kr[pa:pb]
             s = (q[qa:qb][pq] * k[kr]).sum(-1)
             top = sink[qa:qb].clone()

@@ -16,7 +16,7 @@ from simulators.encoder import Program, aggregate, ew, indices, select, tokens  
 from simulators.encoder import library as lib  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.weights import compile_program  # noqa: E402
-from simulators.weights.sparse import SparseEvaluator  # noqa: E402
+from simulators.weights.sparse import LevelPart, OneInputPart, SparseEvaluator  # noqa: E402
 
 LIBRARY = {
     "histogram": lambda: lib.histogram_program(6, 24),
@@ -91,6 +91,24 @@ def test_every_mode_with_several_candidates(mode):
         got = ev.evaluate(canvas, pos)
         for key in ref:
             assert np.array_equal(got[key], ref[key][pos]), (mode, key)
+
+
+def test_one_input_part_is_the_same_function():
+    """Breakpoint evaluation of a wide one-input part equals ``W_out ReLU(W_in z + b)``, on
+    random weights (zero slopes included) and inputs across and beyond every breakpoint."""
+    rng = np.random.default_rng(1)
+    width = 300
+    w_in = torch.as_tensor(rng.normal(size=(width, 1)) * (rng.random((width, 1)) > 0.1))
+    b_in = torch.as_tensor(rng.normal(size=width) * 5)
+    w_out = torch.as_tensor(rng.normal(size=(2, width)))
+    dims = torch.arange(1)
+    part = LevelPart("p", dims, w_in, b_in, torch.arange(2), w_out)
+    fast = OneInputPart(part)
+    z = torch.as_tensor(np.concatenate([rng.normal(size=500) * 20, [-1e6, 1e6, 0.0]]))[:, None]
+    want = torch.relu(z @ w_in.T + b_in) @ w_out.T
+    got = fast.delta_from(z)
+    assert torch.allclose(got, want, rtol=1e-9, atol=1e-9)
+    assert torch.allclose(part.delta_from(z), want, rtol=0, atol=0)
 
 
 def test_sparse_is_the_default_with_positions():
