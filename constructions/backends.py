@@ -57,7 +57,7 @@ def network_report(program: Program, compiled: Any | None = None) -> dict[str, A
         return net
     from simulators.weights.sizes import weights_network_block
 
-    return weights_network_block(compiled, net)
+    return weights_network_block(compiled)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import torch
 from simulators.errors import UsageError
 from simulators.weights.compiler import CompiledNetwork
 from simulators.weights.network import Attention, MLPLevel
+from simulators.weights.sizes import weights_network_block
 
 
 def export_network(net: CompiledNetwork, out: str | Path, *, process: dict[str, Any]) -> dict:
@@ -64,7 +65,7 @@ def export_network(net: CompiledNetwork, out: str | Path, *, process: dict[str, 
               "dtype": str(net.dtype).replace("torch.", ""), "gap": net.gap,
               "layers": layers, "outputs": outputs,
               "noise": [[int(s.lo), int(s.hi)] for s in net.random_sources],
-              "size": net.size(), "process": process}
+              "size": weights_network_block(net), "process": process}
     out = Path(out)
     save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()},
               str(out.with_suffix(".safetensors")))

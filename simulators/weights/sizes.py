@@ -30,19 +30,21 @@ def magnitude_bits(net: Any) -> int:
     return max(1, math.ceil(math.log2(biggest + 1)))
 
 
-def weights_network_block(net: Any, program_cost: dict[str, Any]) -> dict[str, Any]:
-    """The ``network`` block of a run on the compiled network ``net``.
+def weights_network_block(net: Any) -> dict[str, Any]:
+    """The ``network`` block of a run on the compiled network ``net`` (also the ``size`` of an
+    export, simulators/weights/export.py).
 
     :data:`NETWORK_SIZE_KEYS` and ``depth`` (= attention + MLP sublayers: the stack is one
     sequence) come from ``net``; ``stored_parameters``, ``gap`` (inverse temperature) and
-    ``magnitude_bits`` too. ``program_cost`` (the interpreter's block, ``network_size(cost)``)
-    gives ``width_bits`` and ``program_depth`` / ``program_attention_layers`` /
-    ``program_mlp_layers`` / ``program_heads``.
+    ``magnitude_bits`` too. The compiled program's own cost gives ``width_bits`` and
+    ``program_depth`` / ``program_attention_layers`` / ``program_mlp_layers`` /
+    ``program_heads``.
     """
     size = dict(net.size())
-    out: dict[str, Any] = {f"program_{k}": program_cost[k]
+    cost = net.program.cost()
+    out: dict[str, Any] = {f"program_{k}": int(getattr(cost, k))
                            for k in ("depth", "attention_layers", "mlp_layers", "heads")}
-    out["width_bits"] = program_cost["width_bits"]
+    out["width_bits"] = int(cost.width_bits)
     for key in NETWORK_SIZE_KEYS + ("stored_parameters", "gap"):
         out[key] = str(size[key]) if key == "dtype" else size[key]
     out["depth"] = int(size["attention_layers"]) + int(size["mlp_layers"])

@@ -54,6 +54,11 @@ def test_doc_loop_reproduces_the_run(tmp_path, argv, con):
     assert np.array_equal(final, report.trace.final) and steps == report.decoding_steps
     cfg = json.loads(Path(prefix + ".json").read_text())
     assert cfg["size"]["relu_depth"] > 0 and cfg["process"]["construction"] == report.construction
+    # the export's sizes are the weights backend's network block (the network's own counts)
+    from constructions.backends import compile_weights, network_report
+
+    program = con().program
+    assert cfg["size"] == network_report(program, compile_weights(program))
 
 
 def test_bad_input_exits_2(tmp_path, capsys):

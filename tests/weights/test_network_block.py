@@ -24,13 +24,18 @@ from constructions.interface import (  # noqa: E402
 )
 from simulators.cli_support import run_main  # noqa: E402
 from simulators.weights import compile_program  # noqa: E402
-from simulators.weights.sizes import NETWORK_SIZE_KEYS, magnitude_bits  # noqa: E402
+from simulators.weights.sizes import (  # noqa: E402
+    NETWORK_SIZE_KEYS,
+    magnitude_bits,
+    weights_network_block,
+)
 
 
 def test_block_counts_are_the_compiled_networks() -> None:
     prog = DyckAPMDM(2, target_length=4).program
     net = compile_program(prog)
     block = network_report(prog, net)
+    assert block == weights_network_block(net)  # one definition: reports and exports
     size = net.size()
     assert set(block) >= set(NETWORK_KEYS) | set(WEIGHTS_NETWORK_KEYS) | set(PROGRAM_COST_KEYS)
     for key in NETWORK_SIZE_KEYS:
