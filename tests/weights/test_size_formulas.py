@@ -19,7 +19,7 @@ HELD_OUT = {
     "parity": (300, 1000, 3000),
     "theorem5 dyck-2 (target n)": (100, 600, 2500),
     "theorem4 prefix_sum": (100, 600),
-    "theorem1 prefix_sum (weights value bits)": (9, 11),
+    "theorem1 prefix_sum (weights value bits)": (11,),
     "theorem1 prefix_sum": (9,),
 }
 
