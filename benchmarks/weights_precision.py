@@ -8,7 +8,11 @@ evenly spaced over the run); a network passes at a setting when its rounded outp
 interpreter's on every one of them (stochastic programs: the same rng seed for both). Reported:
 the smallest ``gap`` in {1/16, 1/8, ..., 64} that passes in float64 (with the largest error before
 rounding at the default gap 50), and whether float32 / bfloat16 (default gap) pass. Measured,
-not derived; a size is skipped once the previous one took more than ``--budget`` seconds.
+not derived; a size is skipped once the previous one took more than ``--budget`` seconds. Beside
+them, ``magnitude_bits``: the integer bits of the largest value the network's residual may hold
+(simulators/weights/sizes.py) -- a dtype whose significand has at least that many bits (float64
+53, float32 24, bfloat16 8) holds every such value exactly; with fewer, a run can still be exact
+when its canvases never reach the extremes.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from constructions.parity_apmdm.construction import Parity  # noqa: E402
 from constructions.pram_apmdm.construction import Theorem4  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 from simulators.weights import compile_program  # noqa: E402
+from simulators.weights.sizes import magnitude_bits  # noqa: E402
 
 GAPS = (0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 
@@ -83,13 +88,15 @@ def main(argv: list[str] | None = None) -> int:
             picks = np.unique(np.linspace(0, len(trace.canvases) - 1, 24).astype(int))
             canvases = [np.asarray(trace.canvases[i]) for i in picks]
             prog = con.program
-            ok50, err50 = passes(compile_program(prog), prog, canvases)
+            net64 = compile_program(prog)
+            ok50, err50 = passes(net64, prog, canvases)
             need = next((g for g in GAPS if passes(compile_program(prog, gap=g), prog,
                                                    canvases)[0]), None)
             f32 = passes(compile_program(prog, dtype="float32"), prog, canvases)[0]
             bf16 = passes(compile_program(prog, dtype="bfloat16"), prog, canvases)[0]
             rows.append({"construction": name, "n": n, "S": prog.max_length,
-                         "canvases": len(canvases), "float64_exact": ok50,
+                         "canvases": len(canvases), "magnitude_bits": magnitude_bits(net64),
+                         "float64_exact": ok50,
                          "float64_max_error": err50, "min_gap_float64": need,
                          "float32_exact": f32, "bfloat16_exact": bf16,
                          "seconds": round(time.perf_counter() - t0, 1)})
@@ -101,7 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"command": "python benchmarks/weights_precision.py " + " ".join(argv or sys.argv[1:]),
             "commit": commit, "python": platform.python_version(), "torch": torch.__version__,
             "seeds": "inputs: default_rng(n); runs: the first default_rng(seed) with > 4 "
-                     "steps; evaluations: default_rng(i)"}
+                     "steps; evaluations: default_rng(i)",
+            "uncommitted_sources": subprocess.run(
+                ["git", "status", "--porcelain", "--", "simulators", "constructions",
+                 "benchmarks/weights_precision.py"], capture_output=True, text=True,
+                cwd=ROOT).stdout.splitlines(),
+            "note": "seconds measured on a shared, loaded 2-core machine"}
     Path(args.out + ".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
     head = list(rows[0]) if rows else []
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
