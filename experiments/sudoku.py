@@ -430,7 +430,7 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
 
 def plot(payload: dict, path: Path) -> None:
     """Left: accuracy per model and size; right: per test puzzle and seed, the learned
-    AP-MDM's decoding steps against the construction's (filled: solved, hollow: not)."""
+    AP-MDM's decoding steps against the construction's (dots: solved, crosses: not)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -456,8 +456,9 @@ def plot(payload: dict, path: Path) -> None:
         c, s, ok = (np.array(v) for v in zip(*pts, strict=True))
         c = c + jitter.uniform(-0.2, 0.2, len(c))
         top = max(top, float(c.max()), float(s.max()))
-        bx.scatter(c[ok], s[ok], s=12, color=colour, label=f"{size} solved ({ok.sum()})")
-        bx.scatter(c[~ok], s[~ok], s=12, facecolors="none", edgecolors=colour,
+        bx.scatter(c[ok], s[ok], s=40, color=colour, marker="o",
+                   label=f"{size} solved ({ok.sum()})")
+        bx.scatter(c[~ok], s[~ok], s=14, color=colour, marker="x", linewidths=0.6, alpha=0.5,
                    label=f"{size} not solved ({(~ok).sum()})")
     bx.plot([0, top], [0, top], color="grey", lw=0.8, ls="--")
     bx.set(xlabel="constructed decoding steps (jittered)", ylabel="learned AP-MDM decoding steps",
