@@ -41,6 +41,7 @@ from simulators.weights.network import (
     Attention,
     Embedding,
     MLPLevel,
+    torch_threads,
 )
 from simulators.weights.realise import realise
 from simulators.weights.values import Residual, Val
@@ -100,6 +101,10 @@ class CompiledNetwork(nn.Module):
         self.random_sources = random_sources
         self.tok_range = tok_range
         self.sequence_readouts: dict[int, Val] = {}
+        #: torch intra-op threads while evaluating (None: the caller's setting). One by default:
+        #: the ops are small and extra threads only synchronise (measured, docs/compiler.md
+        #: "Speed": Theorem 4 prefix_sum n = 32, loaded 2-core box, 20.5 s vs 238 s with two).
+        self.threads: int | None = 1
         self.everywhere = self._modules_needed_everywhere()
         for name, v in readouts.items():
             self.register_buffer(f"ro_dims_{name}", torch.as_tensor(v.dims, dtype=torch.long))
@@ -218,7 +223,8 @@ class CompiledNetwork(nn.Module):
         if positions is not None:
             rows = torch.as_tensor(np.asarray(positions, dtype=np.int64),
                                    device=tokens.device)
-        x = self.forward(tokens, noise, rows)
+        with torch_threads(self.threads):
+            x = self.forward(tokens, noise, rows)
         if rows is not None:
             x = x[:, rows]
         out = {}

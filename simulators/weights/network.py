@@ -17,11 +17,29 @@ its dense parameter count.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` torch intra-op threads (None: leave the setting), restoring the
+    caller's after. Why: a compiled network's ops are small (a canvas of ~10^3 rows, a few
+    columns each), and extra threads only synchronise -- on the loaded 2-core box Theorem 4
+    prefix_sum n = 32 ran 20.5 s with one thread, 238 s with two (docs/compiler.md, "Speed")."""
+    before = torch.get_num_threads()
+    if n is not None and n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def _param(data: Any, dtype: torch.dtype) -> nn.Parameter:

@@ -44,7 +44,7 @@ import torch
 from simulators.encoder.restricted import RestrictedEvaluator
 from simulators.encoder.sequences import Aggregate
 from simulators.errors import EncoderProgramError
-from simulators.weights.network import Attention, MLPLevel, embedding_rows
+from simulators.weights.network import Attention, MLPLevel, embedding_rows, torch_threads
 
 if TYPE_CHECKING:
     from simulators.weights.compiler import CompiledNetwork
@@ -279,33 +279,27 @@ class SparseEvaluator:
         self.tokens = torch.as_tensor(np.array(canvas), device=dev)
         self._start(canvas)
         names = tuple(net.readouts) if names is None else names
-        # One intra-op thread: the sparse path runs thousands of small ops, where extra threads
-        # only synchronise (measured, Theorem 1 prefix_sum n = 8 on the loaded 2-core box:
-        # 22.7 s with one thread, 335 s with two). The caller's setting is restored.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
         try:
-            for name in names:
-                for w in self.readout_deps[name]:
-                    self._ensure(w, pos)
-            rows = torch.as_tensor(pos, device=dev)
-            out = {}
-            for name in names:
-                v = net.readouts[name]
-                if len(v.dims):
-                    dims = getattr(net, f"ro_dims_{name}")
-                    coef = getattr(net, f"ro_coef_{name}")
-                    y = self._gather(rows, dims) @ coef + v.const
-                else:
-                    y = torch.full((pos.size,), v.const, dtype=net.dtype, device=dev)
-                out[name] = y.to(torch.float64).cpu().numpy()[order]
-            self.canvas = canvas.copy()
-            return out
+            with torch_threads(net.threads):  # default one: see CompiledNetwork.threads
+                for name in names:
+                    for w in self.readout_deps[name]:
+                        self._ensure(w, pos)
+                rows = torch.as_tensor(pos, device=dev)
+                out = {}
+                for name in names:
+                    v = net.readouts[name]
+                    if len(v.dims):
+                        dims = getattr(net, f"ro_dims_{name}")
+                        coef = getattr(net, f"ro_coef_{name}")
+                        y = self._gather(rows, dims) @ coef + v.const
+                    else:
+                        y = torch.full((pos.size,), v.const, dtype=net.dtype, device=dev)
+                    out[name] = y.to(torch.float64).cpu().numpy()[order]
         except BaseException:
             self.release()
             raise
-        finally:
-            torch.set_num_threads(threads)
+        self.canvas = canvas.copy()
+        return out
 
     def release(self) -> None:
         """Free the kept residual (the next call recomputes everything)."""
