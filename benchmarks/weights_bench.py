@@ -5,8 +5,12 @@
 Per row: construction, n, decoding steps, canvas bound, compile seconds, weight-level run
 seconds, interpreter run seconds, tokens/s at weight level (canvas positions processed per
 second: the sum of the canvas lengths over the steps / run seconds) and whether the two runs are
-identical step for step. Theorem 1's weights policy queries only the fillable block (keys and
-values over the whole canvas), like its fast interpreter policy. One torch thread on the CPU.
+identical step for step. Theorem 1's weights policy queries only the fillable block, through
+the sparse evaluation of the compiled weights (simulators/weights/sparse.py: each module where it
+is needed, each head over its candidate keys); Theorem 4's queries every position (dense
+forward), like its fast interpreter policy. One torch thread on the CPU. The first line printed
+is the provenance (command, git commit, versions, load average before the runs; inputs: A drawn
+by ``numpy.random.default_rng(n)``, values 0..9); the last, the load average after.
 Targets (the issue's): Theorem 1 n = 32 and Theorem 4 n = 64 under 60 s on one core; on a GPU,
 Theorem 4 n = 1024 and Theorem 1 n = 256 under 60 s -- run with ``--device cuda`` where one is
 lent (none was when this was written). A construction's larger sizes are skipped once a run
@@ -17,8 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
+import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +47,7 @@ from simulators.pram import load_program  # noqa: E402
 def bench(kind: str, n: int, device: str) -> dict:
     prog = load_program(str(ROOT / "examples" / "pram" / "prefix_sum.pram"))
     inputs = {"A": [int(v) for v in np.random.default_rng(n).integers(0, 10, n)]}
+    con: Theorem1 | Theorem4
     if kind == "theorem1":  # the value width the weights backend uses (constructions/value_width)
         con = Theorem1.build(prog, inputs, value_bits=weights_value_bits(prog, inputs))
     else:
@@ -54,8 +63,10 @@ def bench(kind: str, n: int, device: str) -> dict:
     t0 = time.perf_counter()
     got = con.run(record_canvases=True, backend="weights", device=device)
     t_run = time.perf_counter() - t0 - t_compile  # run() compiles again; count it once
+    assert ref.trace is not None and got.trace is not None
     same = ref.decoding_steps == got.decoding_steps and all(
-        np.array_equal(a, b) for a, b in zip(ref.trace.canvases, got.trace.canvases, strict=True))
+        bool(np.array_equal(a, b))
+        for a, b in zip(ref.trace.canvases, got.trace.canvases, strict=True))
     positions = sum(len(c) for c in got.trace.canvases[:-1])
     return {"construction": f"{kind} prefix_sum", "n": n, "steps": got.decoding_steps,
             "canvas": got.context_length, "compile_s": round(t_compile, 2),
@@ -63,7 +74,7 @@ def bench(kind: str, n: int, device: str) -> dict:
             "tokens_per_s": round(positions / max(t_run, 1e-9)), "identical": same}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--sizes", type=int, nargs="+", default=[8, 16, 32, 64, 128, 256])
@@ -73,13 +84,39 @@ def main(argv: list[str] | None = None) -> int:
         raise UsageError(f"--device cuda: no CUDA device is available here (torch "
                          f"{torch.__version__}); use --device cpu")
     torch.set_num_threads(1)
+    print(json.dumps({"meta": {
+        "command": " ".join(["python", "benchmarks/weights_bench.py", *(
+            sys.argv[1:] if argv is None else argv)]),
+        "git_commit": _git_commit(), "python": platform.python_version(),
+        "torch": torch.__version__, "numpy": np.__version__, "cpus": os.cpu_count(),
+        "loadavg_before": _loadavg()}}), flush=True)
     for kind in ("theorem4", "theorem1"):
         for n in args.sizes:
             row = bench(kind, n, args.device)
             print(json.dumps(row), flush=True)
             if row["weights_run_s"] + row["compile_s"] > args.budget:
                 break
+    print(json.dumps({"loadavg_after": _loadavg()}), flush=True)
     return 0
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True,
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
+                                "simulators", "constructions", "benchmarks"], check=True,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":
