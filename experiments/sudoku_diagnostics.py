@@ -36,9 +36,11 @@ def teacher_forced(model: torch.nn.Module, data: TransitionDataset, n_values: in
     construction's targets on every row of ``data``.
 
     ``step_exact`` = share of rows with every counted token and every bit right;
+    ``step_exact_moving`` = the same over the ``moving_rows`` whose target changes the canvas
+    (every row but the halting "change nothing" ones, which are easy to get right);
     ``value_acc`` = share of counted targets that write a value ``1..n`` (token ids
     ``0..n-1``) predicted exactly; ``token_acc`` / ``bit_acc`` = over all counted targets."""
-    exact = tok_ok = tok_n = val_ok = val_n = bit_ok = bit_n = 0
+    exact = moving = exact_moving = tok_ok = tok_n = val_ok = val_n = bit_ok = bit_n = 0
     for start in range(0, len(data), CHUNK_ROWS):
         b = data.batch(np.arange(start, min(start + CHUNK_ROWS, len(data))), device)
         out = model(b["tokens"], b["valid"])
@@ -47,12 +49,17 @@ def teacher_forced(model: torch.nn.Module, data: TransitionDataset, n_values: in
         ym, bm = b["y_mask"], b["bits_mask"]
         right = tok == b["y"]
         bits_right = (bits == (b["bits"] > 0.5)).all(-1)
-        exact += int(((right | ~ym) & (bits_right | ~bm)).all(-1).sum())
+        row_exact = ((right | ~ym) & (bits_right | ~bm)).all(-1)
+        moves = ((b["bits"] > 0.5).any(-1) & bm).any(-1) | (ym & (b["y"] != b["tokens"])).any(-1)
+        exact += int(row_exact.sum())
+        moving, exact_moving = moving + int(moves.sum()), exact_moving + int((row_exact
+                                                                               & moves).sum())
         tok_ok, tok_n = tok_ok + int((right & ym).sum()), tok_n + int(ym.sum())
         is_value = ym & (b["y"] < n_values)
         val_ok, val_n = val_ok + int((right & is_value).sum()), val_n + int(is_value.sum())
         bit_ok, bit_n = bit_ok + int((bits_right & bm).sum()), bit_n + int(bm.sum())
     return {"rows": len(data), "step_exact": exact / max(len(data), 1),
+            "moving_rows": moving, "step_exact_moving": exact_moving / max(moving, 1),
             "token_acc": tok_ok / max(tok_n, 1), "value_acc": val_ok / max(val_n, 1),
             "bit_acc": bit_ok / max(bit_n, 1)}
 

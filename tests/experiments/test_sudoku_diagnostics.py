@@ -49,6 +49,11 @@ def test_teacher_forced_scores_the_construction_itself_exact_and_a_wrong_value_n
     right = teacher_forced(_Oracle(data, v), data, 4)
     assert right["rows"] == len(data)
     assert right["step_exact"] == right["value_acc"] == right["bit_acc"] == 1.0
+    assert right["step_exact_moving"] == 1.0
+    # every trajectory ends in one "change nothing" row (dedup keeps one per final grid)
+    finals = {data.tokens[i].tobytes() for i in range(len(data)) if not data.bits[i].any()
+              and not (data.y_mask[i] & (data.y[i] != data.tokens[i])).any()}
+    assert right["moving_rows"] == len(data) - len(finals) > 0
     # one wrong value write in one row: that row is no longer exact, value accuracy drops
     oracle = _Oracle(data, v)
     r, pos = next((r, int(p)) for r in range(len(data))
@@ -57,6 +62,7 @@ def test_teacher_forced_scores_the_construction_itself_exact_and_a_wrong_value_n
     oracle.data.y[r, pos] = (data.y[r, pos] + 1) % 4
     wrong = teacher_forced(oracle, data, 4)
     assert wrong["step_exact"] == pytest.approx(1 - 1 / len(data))
+    assert wrong["step_exact_moving"] == pytest.approx(1 - 1 / right["moving_rows"])
     assert 0 < wrong["value_acc"] < 1 and wrong["bit_acc"] == 1.0
 
 
