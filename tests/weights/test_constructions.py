@@ -1,7 +1,14 @@
 """Whole runs at weight level: the compiled network decodes exactly like the interpreter, step
-for step (every canvas, the halting reason, the output) -- Theorems 3, 4, 5 and parity in the
-default profile, Theorem 1 (slower: its canvas has ~10^3 positions) at the smallest sizes, the
-rest marked slow."""
+for step (every canvas, the halting reason, the output) -- Theorems 4, 5 and parity in the
+default profile, Theorem 1 (slower: its canvas has ~10^3 positions) at the smallest size, the
+rest (Theorem 1 up to n = 8, its memory models, Theorem 3) marked slow.
+
+The slow cases carry their own ``timeout`` (SLOW_TIMEOUT_S): under the project's 600 s per-test
+default a loaded 2-core machine stops a long weight-level run, and pytest-timeout reports that as
+"Failed" -- which is how a Theorem 1 sum n = 8 run was once recorded as a weight-vs-interpreter
+mismatch (docs/compiler.md, "Exactness, shown"). A real mismatch is reported by ``same_run`` with
+the first differing step and positions, so the two cannot be confused again.
+"""
 
 from __future__ import annotations
 
@@ -38,14 +45,35 @@ end
 """
 
 
+#: Per-test limit of the slow weight-level runs (seconds; the project default is 600). Measured on
+#: a 2-core machine at load ~10: Theorem 1 sum n = 8 150 s, list_ranking n = 4 120 s, while
+#: sort n = 4 and Theorem 3's Masked-ARM passed 600 s (docs/compiler.md, "Exactness, shown").
+SLOW_TIMEOUT_S = 3600
+
+
+def first_difference(ref: list[np.ndarray], got: list[np.ndarray]) -> str | None:
+    """Where two recorded runs first differ: ``"step t: positions [...]: ... vs ..."`` (or the
+    step count), None when every canvas is identical."""
+    for t, (x, y) in enumerate(zip(ref, got, strict=False)):  # lengths compared below
+        if x.shape != y.shape:
+            return f"step {t}: canvas lengths {x.shape[0]} vs {y.shape[0]}"
+        pos = np.flatnonzero(x != y)
+        if pos.size:
+            return (f"step {t}: positions {pos[:8].tolist()}: interpreter {x[pos[:8]].tolist()} "
+                    f"vs weights {y[pos[:8]].tolist()}")
+    if len(ref) != len(got):
+        return f"{len(ref)} canvases vs {len(got)}"
+    return None
+
+
 def same_run(con, seed: int = 0, **kw) -> None:  # noqa: ANN001
     """Both backends from the same rng seed: identical canvases at every step."""
     a = con.run(record_canvases=True, rng=np.random.default_rng(seed), **kw)
     b = con.run(record_canvases=True, rng=np.random.default_rng(seed), backend="weights", **kw)
+    diff = first_difference(list(a.trace.canvases), list(b.trace.canvases))
+    assert diff is None, f"weight level differs from the interpreter at {diff}"
     assert a.decoding_steps == b.decoding_steps and a.halt == b.halt
     assert a.output == b.output
-    for x, y in zip(a.trace.canvases, b.trace.canvases, strict=True):
-        assert np.array_equal(x, y)
     for key in ("relu_depth", "d_model", "max_hidden_width", "parameters"):
         assert b.network[key] > 0
     assert b.backend == "weights" and b.network["dtype"] == "float64"
@@ -85,10 +113,24 @@ def test_theorem1_smallest():
     same_run(theorem1(load_program("examples/pram/sum.pram"), {"A": [3, 4]}))
 
 
+def test_first_difference_names_the_step():
+    """A real mismatch is reported with its step and positions (not as a bare failure)."""
+    ref = [np.array([1, 0, 0]), np.array([1, 2, 0]), np.array([1, 2, 3])]
+    assert first_difference(ref, [c.copy() for c in ref]) is None
+    got = [c.copy() for c in ref]
+    got[2][2] = 4
+    assert first_difference(ref, got) == "step 2: positions [2]: interpreter [3] vs weights [4]"
+    assert first_difference(ref, ref[:2]) == "3 canvases vs 2"
+
+
+# n = 8 where a run fits the timeout on the loaded machine (prefix_sum, sum, list_ranking);
+# max_crcw and sort use n^2 processors, so n = 8 means canvases of 28,810 / 36,881 positions.
 @pytest.mark.slow
+@pytest.mark.timeout(SLOW_TIMEOUT_S)
 @pytest.mark.parametrize("name,inputs", [
-    ("prefix_sum", {"A": [3, 1, 4, 1]}), ("sum", {"A": [3, 1, 4, 1, 5, 9, 2, 6]}),
-    ("list_ranking", {"next": [1, 2, 3, 3]}), ("max_crcw", {"A": [3, 9, 4, 1]}),
+    ("prefix_sum", {"A": [3, 1, 4, 1]}), ("prefix_sum", {"A": [3, 1, 4, 1, 5, 9, 2, 6]}),
+    ("sum", {"A": [3, 1, 4, 1, 5, 9, 2, 6]}), ("list_ranking", {"next": [1, 2, 3, 3]}),
+    ("list_ranking", {"next": [1, 2, 3, 4, 5, 6, 7, 7]}), ("max_crcw", {"A": [3, 9, 4, 1]}),
     ("sort", {"A": [3, 1, 2, 0]}),
 ])
 def test_theorem1_examples(name, inputs):
@@ -96,6 +138,7 @@ def test_theorem1_examples(name, inputs):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SLOW_TIMEOUT_S)
 @pytest.mark.parametrize("model", MODELS)
 def test_theorem1_memory_models(model):
     prog = compile_source(WRITE_ONE.format(model=model))
@@ -108,6 +151,7 @@ def test_theorem1_memory_models(model):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(SLOW_TIMEOUT_S)
 def test_theorem3_masked_arm():
     """The Masked-ARM of the Theorem 1 MDM of sum at n = 1 (canvas 441, 292 steps)."""
     from constructions.masked_arm.construction import Theorem3
