@@ -117,3 +117,21 @@ def test_smoke_run_writes_results(tmp_path) -> None:  # noqa: ANN001
                for i in payload["instances"])
     assert all(m["train_graphs_solved"].endswith("/8") for m in payload["models"])  # all 8
     assert (tmp_path / "maxflow.png").stat().st_size > 1000
+
+
+def test_fit_check_cli_refuses_bad_usage() -> None:
+    from experiments.maxflow_fit_check import main as fit_main
+    from simulators.cli_support import run_main
+
+    assert run_main(fit_main, ["--graphs", "x"]) == 2
+
+
+@pytest.mark.slow
+def test_fit_check_cli(capsys) -> None:  # noqa: ANN001
+    from experiments.maxflow_fit_check import main as fit_main
+    from simulators.cli_support import run_main
+
+    assert run_main(fit_main, ["--graphs", "1", "--steps", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["graphs"] == 2 and out["teacher_forced"]["runs"] == 2
+    assert len(out["constructed_steps"]) == len(out["free_running_steps"]) == 2
