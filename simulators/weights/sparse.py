@@ -36,6 +36,7 @@ key (a head with no static component: then ``nq * L`` scores, also chunked).
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -207,7 +208,9 @@ class SparseEvaluator:
                 raise EncoderProgramError(f"head {m.name} does not record its program node")
 
         def deps(dims: list[int], before: int) -> list[int]:
-            out = sorted({writer[d] for d in dims if d in writer})
+            if any(d not in writer for d in dims):  # the dense path would read a zero there
+                raise EncoderProgramError("a module reads a residual dim nothing writes")
+            out = sorted({writer[d] for d in dims})
             if any(w >= before for w in out):
                 raise EncoderProgramError("a module reads a dim written after it")
             return out
@@ -244,11 +247,17 @@ class SparseEvaluator:
         # are kept between calls on canvases of one length and recomputed only where the token
         # changed; every other module is recomputed on each call.
         self.local: list[bool] = []
+        chain: list[int] = []  # longest dependency chain ending at each module
         for i, m in enumerate(self.mods):
             if isinstance(m, Attention):
                 self.local.append(bool(static[m.node_uid]))
             else:
                 self.local.append(all(w < 0 or self.local[w] for w in self.deps_q[i]))
+            chain.append(1 + max((chain[w] for w in self.deps_q[i] + self.deps_kv[i]
+                                  if w >= 0), default=0))
+        # _ensure recurses along dependencies (up to three frames a module: _ensure, _head,
+        # _keys): the Python stack must hold the longest chain.
+        self.stack_frames = 3 * max(chain, default=0) + 200
         self.x = torch.zeros(0)
         self.tokens = torch.zeros(0, dtype=torch.long)
         self.done: list[np.ndarray] = []
@@ -279,6 +288,9 @@ class SparseEvaluator:
         self.tokens = torch.as_tensor(np.array(canvas), device=dev)
         self._start(canvas)
         names = tuple(net.readouts) if names is None else names
+        limit = sys.getrecursionlimit()
+        if limit < self.stack_frames:
+            sys.setrecursionlimit(self.stack_frames)
         try:
             with torch_threads(net.threads):  # default one: see CompiledNetwork.threads
                 for name in names:
@@ -298,6 +310,8 @@ class SparseEvaluator:
         except BaseException:
             self.release()
             raise
+        finally:
+            sys.setrecursionlimit(limit)  # the caller's
         self.canvas = canvas.copy()
         return out
 
