@@ -9,11 +9,13 @@ canvas that does not grow with the 2^n running time (``docs/theorem4.md``, the s
   memory 3m + 2n + 4 -- checked as measured ratios;
 * the AP-MDM's output equals the machine's, it takes 2T + 2 decoding steps, and its peak canvas
   minus the memory in use is the same at every n while T grows (n = 1, 2; more with --run-slow).
+
+Default run: 300 formulas, the worst case up to n = 6, the AP-MDM at n = 1, 2; the ``slow`` cases
+(``--run-slow`` or ``RUN_SLOW=1``) add 3,000 formulas, the worst case up to n = 8 and the AP-MDM
+at n = 1, 2, 3.
 """
 
 from __future__ import annotations
-
-import os
 
 import numpy as np
 import pytest
@@ -24,7 +26,7 @@ from simulators.pram import load_program
 from simulators.pram import run as pram_run
 from simulators.pram.example_inputs import example_path
 
-SLOW = os.environ.get("RUN_SLOW") == "1"
+SLOW = pytest.mark.slow
 
 
 def brute_force(q: list[int], clauses: list[tuple[int, int, int]], n: int) -> int:
@@ -49,10 +51,10 @@ def _formula(rng: np.random.Generator, n: int, m: int) -> dict[str, list[int]]:
             "Y": lits[1].tolist(), "Z": lits[2].tolist()}
 
 
-def test_machine_answers_equal_brute_force() -> None:
+@pytest.mark.parametrize("cases", [300, pytest.param(3000, marks=SLOW)])
+def test_machine_answers_equal_brute_force(cases: int) -> None:
     prog = load_program(example_path("qbf"))
-    rng = np.random.default_rng(2024)
-    cases = 3000 if SLOW else 300
+    rng = np.random.default_rng(2024 + cases)
     seen = {0: 0, 1: 0}
     worst_time = worst_memory = 0.0
     for _ in range(cases):
@@ -72,11 +74,12 @@ def test_machine_answers_equal_brute_force() -> None:
            max_memory_over_bound=worst_memory)
 
 
-@pytest.mark.parametrize("m", [1, 4])
-def test_full_tree_worst_case_stays_in_the_time_bound(m: int) -> None:
+@pytest.mark.parametrize(("m", "top"), [(1, 6), (4, 6), pytest.param(1, 8, marks=SLOW),
+                                         pytest.param(4, 8, marks=SLOW)])
+def test_full_tree_worst_case_stays_in_the_time_bound(m: int, top: int) -> None:
     prog = load_program(example_path("qbf"))
     steps = {}
-    for n in range(1, 9 if SLOW else 7):
+    for n in range(1, top + 1):
         inputs = {"Q": [1] * n, "X": [1] * m, "Y": [-1] * m, "Z": [1] * m}  # x1 or not x1
         res = pram_run(prog, inputs)
         assert res.output["OUT"] == [1]
@@ -87,11 +90,12 @@ def test_full_tree_worst_case_stays_in_the_time_bound(m: int) -> None:
     record("QBF (task)", claim="time 2^Theta(n) in the worst case", **{f"T_m{m}_by_n": steps})
 
 
-def test_apmdm_canvas_does_not_grow_with_time() -> None:
+@pytest.mark.parametrize("sizes", [(1, 2), pytest.param((1, 2, 3), marks=SLOW)])
+def test_apmdm_canvas_does_not_grow_with_time(sizes: tuple[int, ...]) -> None:
     prog = load_program(example_path("qbf"))
     rng = np.random.default_rng(5)
     overhead, times = set(), []
-    for n in (1, 2, 3) if SLOW else (1, 2):
+    for n in sizes:
         inputs = _formula(rng, n, n + 1)
         machine = pram_run(prog, inputs, {"n": n})
         run = apmdm_run(prog, inputs, {"n": n})
