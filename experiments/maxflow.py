@@ -90,7 +90,7 @@ class Scale:
     #: the models trained, in order (``ap-mdm-long`` is added when ``long_steps`` > 0)
     models: tuple[str, ...] = ("ap-mdm", "arm")
     #: ``ap-mdm-bits``: the AP-MDM with its control-bit loss weighted this much (the plain one
-    #: misses the rare positive remask / delete bits of the cut phase, docs/learned_tasks.md)
+    #: misses rare positive remask / delete bits of augment and cut steps, docs/learned_tasks.md)
     bit_weight: float = 10.0
 
     def variants(self) -> list[tuple[str, int]]:

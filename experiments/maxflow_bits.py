@@ -1,11 +1,12 @@
 """Experiment: graph editing by max-flow, the learned AP-MDM with its control-bit loss weighted
 10x (``ap-mdm-bits``), on exactly the graphs and budget of ``experiments.maxflow``.
 
-Why a second run: the plain learned AP-MDM of ``experiments.maxflow`` writes the tokens but
-misses the rare positive remask / delete bits of the cut phase, even on a handful of training
-graphs (docs/learned_tasks.md, "Why the learned AP-MDM fails"); weighting the bit loss is the
-one change. It is a separate command because it was added while the main run was under way;
-the graphs are drawn from the same seed (``test_inputs_sha256`` in both JSON files is equal).
+Why a second run: fitted to a handful of training graphs, the plain learned AP-MDM writes the
+tokens but misses rare positive remask / delete bits of augment and cut steps
+(``experiments.maxflow_fit_check``; docs/learned_tasks.md, "Why the learned AP-MDM fails");
+weighting the bit loss is the one change. It is a separate command because it was added while
+the main run was under way; the graphs are drawn from the same seed (``test_inputs_sha256`` in
+both JSON files is equal).
 Results: ``docs/results/maxflow_bits.{json,md,png}``.
 
 ``python -m experiments.maxflow_bits [--scale cpu-reduced|full|smoke] [--device cpu|cuda|auto]``
