@@ -9,6 +9,7 @@ in proofs_checks/lockstep.py (proofs_checks/test_lockstep.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -41,10 +42,12 @@ end
 """
 
 
-def assert_lockstep(mdm: PramMDM, inputs: dict, params: dict | None = None) -> int:
-    """Run both machines and compare after every step; returns the number of steps compared."""
+def assert_lockstep(mdm: PramMDM, inputs: dict, params: dict | None = None,
+                    policy: Any = None) -> int:
+    """Run both machines and compare after every step; returns the number of steps compared.
+    ``policy``: the MDM's decisions from elsewhere (e.g. the compiled weights); default its own."""
     ref = run(mdm.prog, inputs, params, trace=True)
-    res = run_built(mdm, record_canvases=True)
+    res = run_built(mdm, record_canvases=True, policy=policy)
     lay = mdm.layout
     canvases = res.trace.canvases
     memory = mdm.binding.initial_memory.copy()
