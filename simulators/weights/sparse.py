@@ -37,7 +37,8 @@ key (a head with no static component: then ``nq * L`` scores, also chunked).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
@@ -185,7 +186,9 @@ class SparseEvaluator:
     record which program node each head realises (e.g. one rebuilt from an export)."""
 
     def __init__(self, net: CompiledNetwork, *, poison: bool = False) -> None:
-        self.net = net
+        # A weak reference: the network caches its evaluator, and the kept residual (up to
+        # L x d_model floats) must go with the network, not wait for the cycle collector.
+        self.net = cast("CompiledNetwork", weakref.proxy(net))
         self.poison = poison  # tests: fill the residual with NaN so an unwritten read shows
         program = net.program
         self.restricted = RestrictedEvaluator(program)  # raises outside its domain
