@@ -23,11 +23,13 @@ NETWORK_SIZE_KEYS = ("attention_layers", "mlp_layers", "relu_depth", "heads", "d
 def magnitude_bits(net: Any) -> int:
     """Integer bits of the largest ``|value|`` any residual dimension of ``net`` may hold (its
     declared range): the precision a run needs before fractions -- the paper's log-precision
-    assumption made concrete. A float format with a ``p``-bit significand (float64: 53) holds
-    every such integer exactly iff this is at most ``p``."""
+    assumption made concrete: ``M.bit_length()`` for the largest magnitude ``M``. A float
+    format with a ``p``-bit significand (float64: 53) holds every integer up to ``M`` exactly if
+    this is at most ``p``. Computed on integers: ``ceil(log2(M + 1))`` in floats rounds ``M + 1``
+    back to ``M`` from 2^53 on and says 52 for ``M = 2^52``, which takes 53 bits."""
     biggest = max((max(abs(a), abs(b)) for a, b in zip(net.residual_lo, net.residual_hi,
                                                          strict=True)), default=1.0)
-    return max(1, math.ceil(math.log2(biggest + 1)))
+    return max(1, int(math.ceil(biggest)).bit_length())
 
 
 def weights_network_block(net: Any) -> dict[str, Any]:

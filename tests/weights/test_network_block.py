@@ -64,6 +64,10 @@ def test_magnitude_bits_reads_the_widest_declared_range() -> None:
     assert magnitude_bits(Fake()) == 10  # 1023 needs 10 bits; 1024 would need 11
     Fake.residual_hi = [1.0, 3.0, 1024.0]
     assert magnitude_bits(Fake()) == 11
+    Fake.residual_hi = [1.0, 3.0, 2.0**52]  # exact where float log2 rounds: 2^52 has 53 bits
+    assert magnitude_bits(Fake()) == 53
+    Fake.residual_lo = [-(2.0**55 - 8.0), 0.0, 0.0]  # representable: 55 bits
+    assert magnitude_bits(Fake()) == 55
 
 
 # Fast CLI runs (seconds each on both backends); the exact commands for Theorems 1 and 4
