@@ -364,9 +364,29 @@ def plot(payload: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def finished_rows(payload: dict) -> list[dict]:
+    """Rows for models whose seeds did not all finish (a run stopped by its budget), pooled from
+    the per-instance records of the seeds that did; the rows of finished models unchanged."""
+    have = {r["model"] for r in payload["rows"]}
+    extra = []
+    for name in MODELS:
+        keys = sorted({k for i in payload["instances"] for k in i if k.startswith(name + "@")})
+        if name in have or not keys:
+            continue
+        cells: dict[tuple[int, int], list[tuple[bool, int, str]]] = defaultdict(list)
+        for i in payload["instances"]:
+            for k in keys:
+                if k in i:
+                    cells[(i["length"], i["edits"])].append(
+                        (i[k]["ok"], i[k]["steps"], i[k]["halt"]))
+        extra += [{**r, "seeds_finished": len(keys)}
+                  for r in score(name, cells, payload["train_edits"])]
+    return payload["rows"] + extra
+
+
 def write(payload: dict, out: Path) -> list[Path]:
     cols = ["model", "length", "edits", "n", "accuracy", "ci95", "mean_steps",
-            "beyond_training", "halts"]
+            "beyond_training", "halts", "seeds_finished"]
     notes = [
         "`construction` = the edit-tracking AP-MDM (`constructions/edit_apmdm`); `ap-mdm` = "
         "encoder trained on its traces, decoded greedily through the same `g`; `arm` = causal "
@@ -387,7 +407,7 @@ def write(payload: dict, out: Path) -> list[Path]:
         "proof of Theorem 6 (which is about constant-depth ARMs in the limit).",
     ]
     return write_results(out, "edit_tracking", payload,
-                         markdown_table(payload["rows"], cols), notes,
+                         markdown_table(finished_rows(payload), cols), notes,
                          lambda p: plot(payload, p))
 
 
