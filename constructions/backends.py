@@ -32,7 +32,13 @@ def compile_weights(program: Program, *, device: str = "cpu") -> Any:
         if not torch.cuda.is_available():
             raise UsageError(f"--device {device}: no CUDA device is available here (torch "
                              f"{torch.__version__}); use --device cpu")
-    return compile_program(program, max_length=program.max_length, device=device)
+    net = compile_program(program, max_length=program.max_length, device=device)
+    # Refuse integers beyond the float's significand: such a run decodes wrong, silently
+    # (simulators/weights/precision.py; docs/compiler.md, "Precision").
+    from simulators.weights.precision import require_exact_integers
+
+    require_exact_integers(net, hint="narrow the value ranges (e.g. a smaller --value-bits)")
+    return net
 
 
 def program_apmdm_policy(program: Program, mode: str, *, device: str = "cpu") -> Any:
