@@ -150,3 +150,20 @@ def test_theorem1_prefix_sum_canvases_sparse_equals_dense():
     ev = SparseEvaluator(net, poison=True)
     for canvas in rep.trace.canvases[::4]:
         _compare(net, ev, canvas, con.mdm.policy.positions(canvas))
+
+
+def test_theorem4_falls_back_to_the_dense_forward():
+    """Theorem 4's step program has a ``true`` head (outside the restricted evaluator's domain)
+    and only token-dependent keys: no sparse evaluator; ``positions=`` is then the dense forward
+    read at those positions."""
+    from constructions.pram_apmdm.construction import Theorem4
+
+    con = Theorem4.build(load_program("examples/pram/prefix_sum.pram"), {"A": [3, 1]})
+    net = compile_program(con.program)
+    assert net.sparse_evaluator() is None
+    canvas = con.initial_canvas()
+    pos = np.array([0, len(canvas) - 1, 2])
+    full = net.evaluate(canvas)
+    part = net.evaluate(canvas, positions=pos)
+    for key, want in full.items():
+        assert np.array_equal(part[key], want[pos]), key
