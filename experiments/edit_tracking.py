@@ -162,17 +162,17 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
     plan = {"construction": ("engine", float(tests * (2 * e_test + 2) * test_len)),
             "data": ("engine", float(scale.train_instances * train_steps * train_len))}
     vocab = 4 + K + scale.max_position + 8
-    script_len = 16 * scale.train_edits + train_len  # ~15 script tokens per edit (measured)
+    script_len = 18 * scale.train_edits + 2 + train_len  # 18 script tokens per edit, + 2
     for name in MODELS:
         causal = name != "ap-mdm"
         length = script_len if name == "arm-edits" else train_len
         cfg = model_config(vocab + (test_len + 8 if name == "arm-edits" else 0), scale, causal,
-                           2 * (16 * e_test + test_len) + 8)
+                           2 * (18 * e_test + test_len) + 8)
         fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), length)
         plan[f"train:{name}"] = ("train", float(scale.seeds * scale.steps * scale.batch
                                                 * length * fpt))
         gen = {"ap-mdm": 2 * (2 * e_test + 2) * test_len, "arm": (n_test + e_test) * test_len,
-               "arm-edits": 16 * e_test * (test_len + 8 * e_test)}[name]
+               "arm-edits": 18 * e_test * (test_len + 9 * e_test)}[name]
         plan[f"eval:{name}"] = ("eval-network", float(scale.seeds * tests * gen * fpt / 3))
     return plan
 
