@@ -7,7 +7,8 @@ diverge on its last step. The width a run needs is set by the positions and addr
 network must name (the canvas, the memory, the program counter) and by the input values; those
 are known before the run (binding only: nothing is executed). A run whose values later outgrow
 it stops with the construction's overflow fault (exit 3), never with a wrong answer; pass
-``--value-bits`` to choose a width yourself.
+``--value-bits`` to choose a width yourself (one whose network needs more than float64's 53 bits
+is refused before the run: simulators/weights/precision.py).
 """
 
 from __future__ import annotations
