@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Iterator
 
-
 #: Seconds between repeated alarms once the deadline is reached (see :meth:`Budget.armed`).
 REFIRE_S = 0.25
 
