@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from simulators.cli_support import check_memory
 from simulators.encoder import Program
 from simulators.encoder.interpreter import as_batch
 from simulators.encoder.intervals import Interval
@@ -315,9 +316,34 @@ def _dims_matrix(vals: list[Val]) -> tuple[list[int], np.ndarray, np.ndarray]:
     return dims, mat, np.array([v.const for v in vals], dtype=np.float64)
 
 
-def _attention(spec: HeadSpec, dtype: torch.dtype, node_uid: int) -> Attention:
+class _WeightMemory:
+    """Running estimate of the weight matrices' bytes, checked *before* each one is allocated
+    (they are stored over the residual columns they read, which for some programs grows like
+    S^2: Theorem 1 sort at n = 8, S = 36,881, needs ~10^10 entries and was OOM-killed at 23 GB
+    instead of being refused)."""
+
+    def __init__(self, dtype: torch.dtype, length: int) -> None:
+        self.per_entry = 8 + torch.empty(0, dtype=dtype).element_size()  # numpy + torch copy
+        self.length = length
+        self.total = 0.0
+
+    def reserve(self, entries: int) -> None:
+        self.total += entries * self.per_entry
+        check_memory(self.total, what=f"the weight matrices of this network up to the layer "
+                     f"being built (canvas bound S = {self.length:,})")
+
+
+def _distinct_dims(vals: list[Val]) -> int:
+    return len({d for v in vals for d in v.dims})
+
+
+def _attention(spec: HeadSpec, dtype: torch.dtype, node_uid: int,
+               memory: _WeightMemory | None = None) -> Attention:
     qs = [q for q, _ in spec.pairs] + [Val.constant(1.0)]
     ks = [k for _, k in spec.pairs] + [Val.constant(0.0)]
+    if memory is not None:
+        memory.reserve(len(qs) * (_distinct_dims(qs) + _distinct_dims(ks) + 2)
+                       + _distinct_dims([spec.value]))
     q_dims, wq, bq = _dims_matrix(qs)
     k_dims, wk, bk = _dims_matrix(ks)
     v_dims, wv, bv = _dims_matrix([spec.value])
@@ -328,9 +354,12 @@ def _attention(spec: HeadSpec, dtype: torch.dtype, node_uid: int) -> Attention:
     return head
 
 
-def _levels(b: MLPBuilder, dtype: torch.dtype) -> list[MLPLevel]:
+def _levels(b: MLPBuilder, dtype: torch.dtype, memory: _WeightMemory | None = None
+            ) -> list[MLPLevel]:
     out = []
     for i, lev in enumerate(b.levels):
+        if memory is not None:
+            memory.reserve(len(lev.pre) * (_distinct_dims(lev.pre) + 1 + len(lev.writes)))
         in_dims, w_in, b_in = _dims_matrix(lev.pre)
         out_dims = sorted(lev.writes)
         w_out = np.zeros((len(out_dims), len(lev.pre)))
@@ -426,6 +455,7 @@ def compile_program(program: Program, *, max_length: int | None = None,
     # ---- sublayers
     top = max(list(m_slot.values()) + [0])
     sublayers: list[tuple[str, list[Any]]] = []
+    memory = _WeightMemory(dtype, S)
     raws: dict[int, dict[str, int]] = {}
     for s in range(1, top + 1):
         if s % 2 == 1:
@@ -438,13 +468,13 @@ def compile_program(program: Program, *, max_length: int | None = None,
                     raws[node.uid] = {"z": z}
                     mods.append(_attention(HeadSpec(f"{name(node)}.count", [], 0.0,
                                                     Val.constant(0.0), 1.0, z), dtype,
-                                           node.uid))
+                                           node.uid, memory))
                     continue
                 assert isinstance(node, Aggregate)
                 specs, raw = head_specs(node, vals, ranges, feats, idx_val, S, gap, res,
                                         name(node))
                 raws[node.uid] = raw
-                mods += [_attention(sp, dtype, node.uid) for sp in specs]
+                mods += [_attention(sp, dtype, node.uid, memory) for sp in specs]
             if mods:
                 sublayers.append(("attn", mods))
             continue
@@ -469,7 +499,7 @@ def compile_program(program: Program, *, max_length: int | None = None,
                 for nd in needs.get(node.uid, []):
                     build_features(b, nd, vals[node.uid], ranges[node.uid], feats, name(node))
         if b.levels:
-            sublayers.append(("mlp", _levels(b, dtype)))
+            sublayers.append(("mlp", _levels(b, dtype, memory)))
     embedding = Embedding(tok_dims, tok_cols, tok_range or (0, -1), pos_dims, pos_cols, S,
                           noise_dims, len(res), dtype)
     readouts = {k: vals[seq.uid] for k, seq in program.outputs.items()}

@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 
 #: Most (pair x head-dimension) entries materialised at once by one head (~128 MiB in float64).
 PAIR_BUDGET = 1 << 24
+#: Most static (query, candidate) pairs indexed at once by one head (a few int64 arrays of this
+#: length, ~32 MiB each), before the token-dependent filter keeps the matching ones.
+STATIC_PAIR_BUDGET = 1 << 22
 #: One-input parts at least this wide are evaluated by breakpoint search (:class:`OneInputPart`).
 ONE_INPUT_MIN_WIDTH = 64
 
@@ -416,11 +419,32 @@ class SparseEvaluator:
         qvals = self._query_values(self.query_seqs[i], rows)
         _, left, right = self.restricted._query_ranges(index, qvals)
         counts = right - left
+        # Outer chunks of whole queries with at most STATIC_PAIR_BUDGET static (query, key)
+        # pairs each: the pair index arrays are built per chunk, so a head whose static
+        # buckets are large (every write cell, asked by many queries) never materialises all
+        # its pairs at once (Theorem 1 sort n = 8 was OOM-killed at 23 GB before).
+        ends = np.concatenate([[0], np.cumsum(counts)])
+        out = torch.empty_like(sink)
+        qa = 0
+        while qa < new.size:
+            qb = max(int(np.searchsorted(ends, ends[qa] + STATIC_PAIR_BUDGET, "right")) - 1,
+                     qa + 1)
+            out[qa:qb] = self._head_chunk(i, h, index, q[qa:qb], sink[qa:qb], left[qa:qb],
+                                          counts[qa:qb], [v[qa:qb] for v in qvals])
+            qa = qb
+        return out
+
+    def _head_chunk(self, i: int, h: Attention, index: Any, q: torch.Tensor,
+                    sink: torch.Tensor, left: np.ndarray, counts: np.ndarray,
+                    qvals: list[np.ndarray]) -> torch.Tensor:
+        """The softmax of queries ``q`` (one outer chunk) over their candidate keys: the static
+        bucket ``order[left : left + counts]`` of each, then the token-dependent filter."""
+        nq = int(counts.size)
         total = int(counts.sum())
         starts = np.repeat(left - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         flat = np.arange(total, dtype=np.int64) + starts
         pair_k = flat if index.identity else index.order[flat]
-        pair_q = np.repeat(np.arange(new.size), counts)
+        pair_q = np.repeat(np.arange(nq), counts)
         if self.dyn_keys[i] and total:
             # Token-dependent equality components, as the restricted evaluator joins them:
             # keep the pairs whose key value (read off the residual at the key) equals the
@@ -434,7 +458,7 @@ class SparseEvaluator:
             for (c, _), kv in zip(self.dyn_keys[i], kvals, strict=True):
                 keep &= kv[at] == qvals[c][pair_q]
             pair_k, pair_q = pair_k[keep], pair_q[keep]
-            counts = np.bincount(pair_q, minlength=new.size)
+            counts = np.bincount(pair_q, minlength=nq)
             total = int(pair_k.size)
         if total == 0:
             return sink * 0.0 + h.sink_v
@@ -445,10 +469,10 @@ class SparseEvaluator:
         pair_qt = torch.as_tensor(pair_q, device=q.device)
         dh = max(int(q.shape[1]), 1)
         out = torch.empty_like(sink)
-        # chunks of whole queries, each within the pair budget
+        # inner chunks of whole queries, each within the pair budget
         ends = np.concatenate([[0], np.cumsum(counts)])
         qa = 0
-        while qa < new.size:
+        while qa < nq:
             qb = max(int(np.searchsorted(ends, ends[qa] + PAIR_BUDGET // dh, "right")) - 1,
                      qa + 1)
             pa, pb = int(ends[qa]), int(ends[qb])
