@@ -15,7 +15,9 @@ to fit (tests/weights/test_size_formulas.py).
 
 from __future__ import annotations
 
+import ast
 import itertools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -86,9 +88,40 @@ def value(expr: sympy.Expr, at: int) -> int:
     return int(out)
 
 
+_BINOPS: dict[type, Any] = {ast.Add: operator.add, ast.Sub: operator.sub,
+                            ast.Mult: operator.mul, ast.Div: operator.truediv,
+                            ast.Pow: operator.pow}
+
+
 def parse(text: str) -> sympy.Expr:
-    """A formula as :meth:`Fit.text` wrote it."""
-    return sympy.sympify(text, locals=PARSE_LOCALS)
+    """A formula as :meth:`Fit.text` wrote it: integers, ``n``, ``bitlen(...)``, ``+ - * / **``.
+
+    Parsed by walking Python's syntax tree over that whitelist -- never ``sympify``, which
+    evaluates its text -- so a result file cannot run code; anything else is a ValueError."""
+
+    def build(node: ast.AST) -> Any:
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return sympy.Integer(node.value)
+        if isinstance(node, ast.Name) and node.id in PARSE_LOCALS:
+            return PARSE_LOCALS[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return _BINOPS[type(node.op)](build(node.left), build(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -build(node.operand)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "bitlen" and len(node.args) == 1 and not node.keywords):
+            return bitlen(build(node.args[0]))
+        raise ValueError(f"not a size formula: {text!r}")
+
+    if len(text) > 1000:
+        raise ValueError("size formula longer than 1000 characters")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"not a size formula: {text!r}") from None
+    return sympy.sympify(build(tree))
 
 
 def _term_values(basis: Sequence[sympy.Expr], ns: Sequence[int]) -> list[list[int]]:

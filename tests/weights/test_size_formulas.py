@@ -30,6 +30,13 @@ def test_bitlen_is_floor_log2_plus_one() -> None:
     assert parse(str(3 * n * L + 7)) == 3 * n * L + 7
 
 
+@pytest.mark.parametrize("text", ["__import__('os').system('true')", "n.__class__", "exec('1')",
+                                  "bitlen(n, 2)", "[n]", "n if n else 1", "1.5 * n", ""])
+def test_parse_refuses_anything_but_a_size_formula(text: str) -> None:
+    with pytest.raises(ValueError, match="formula"):
+        parse(text)
+
+
 def test_fit_recovers_a_formula_and_its_range() -> None:
     truth = 8 * n + 15 + 2 * L**2
     points = {k: value(truth, k) for k in (32, 48, 64, 96, 128, 192, 256)}
