@@ -31,12 +31,7 @@ def _sizes(theorem: str, net: dict, n: int) -> None:
            **{f"weights_{k}_by_n": {n: net[k]} for k in SIZE_KEYS})
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():  # noqa: ANN202 - on a shared machine extra threads only contend
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _lockstep(con, theorem: str, n: int, seed: int = 0):  # noqa: ANN001, ANN202

@@ -18,13 +18,7 @@ from proofs_checks.report import record  # noqa: E402
 from proofs_checks.test_thm1_lockstep import assert_lockstep  # noqa: E402
 from simulators.pram import load_program  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():  # noqa: ANN202 - on a shared machine extra threads only contend
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # One case keeps the default profile fast (~7 s CPU): max_crcw at n = 2 -- 4 processors, CRCW-common
