@@ -160,6 +160,18 @@ def write_results(out: Path, name: str, payload: dict, table_md: str, notes: Seq
     return [js, md, png]
 
 
+def unfinished_models(payload: dict, models: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """``(model, its per-seed record keys "model@seed")`` for each model that has per-instance
+    records but no pooled row -- its seeds did not all finish (a run stopped by its budget)."""
+    have = {r["model"] for r in payload["rows"]}
+    out = []
+    for name in models:
+        keys = sorted({k for i in payload["instances"] for k in i if k.startswith(name + "@")})
+        if name not in have and keys:
+            out.append((name, keys))
+    return out
+
+
 def summarise_seeds(rows: Sequence[dict], keys: Sequence[str], value: str = "accuracy",
                     ) -> list[dict]:
     """One row per ``keys`` group: mean, min and max of ``value`` over the group's rows (one

@@ -51,6 +51,7 @@ from experiments.common import (
     maybe_save,
     new_payload,
     no_emit,
+    unfinished_models,
     write_results,
 )
 from experiments.edit_scripts import script_names
@@ -464,12 +465,8 @@ def plot(payload: dict, path: Path) -> None:
 def finished_rows(payload: dict) -> list[dict]:
     """Rows for models whose seeds did not all finish (a run stopped by its budget), pooled from
     the per-graph records of the seeds that did; the rows of finished models unchanged."""
-    have = {r["model"] for r in payload["rows"]}
     extra = []
-    for name in MODELS:
-        keys = sorted({k for i in payload["instances"] for k in i if k.startswith(name + "@")})
-        if name in have or not keys:
-            continue
+    for name, keys in unfinished_models(payload, MODELS):
         for n in payload["nodes"]:
             res = [(i[k]["ok"], i[k]["steps"], i[k]["halt"]) for k in keys
                    for i in payload["instances"] if i["nodes"] == n and k in i]
