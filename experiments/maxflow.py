@@ -57,11 +57,12 @@ from experiments.common import (
 from experiments.edit_scripts import script_names
 from experiments.teacher_forced import step_accuracy
 from simulators.cli_support import run_main
-from simulators.learned.batched import run_apmdm_batched, run_arm_batched
+from simulators.learned.batched import run_apmdm_batched
+from simulators.learned.cached_arm import run_arm_cached
 from simulators.learned.config import ModelConfig, TrainConfig
 from simulators.learned.data import Rows, apmdm_rows, arm_outcome_rows, pack
 from simulators.learned.evaluate import wilson_interval
-from simulators.learned.policies import LearnedAPMDMPolicy, LearnedARMPolicy
+from simulators.learned.policies import LearnedAPMDMPolicy
 from simulators.learned.train import build_model, resolve_device, train
 from simulators.processes import HaltReason, IntVocab, Vocab
 
@@ -237,10 +238,13 @@ def score(model: str, n: int, res: list[tuple[bool, int, str]]) -> dict:
 
 
 # ------------------------------------------------------------------ planning (run_all --dry-run)
-def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
+def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
     """Each phase's kind and work (experiments/plan.py), without training. Steps per graph are
-    taken as ``3 N`` and script tokens as ``60 N`` (cpu-reduced, N = 4..6: 13-15 steps and
-    104 script tokens on average); rough on purpose."""
+    taken as ``3 N`` and script tokens as ``20 N`` (measured at cpu-reduced, N = 4..10: 13-15
+    steps and 111 script tokens per graph on average, 20 N is about the longest of a batch);
+    rough on purpose. The ARM is decoded with a key/value cache, so its decoding work is one
+    token-forward per prompt and script token (it was ``script x length`` before the cache,
+    and was the run's longest phase)."""
     from simulators.learned.model import PolicyTransformer
     from simulators.learned.throughput import flops_per_token
 
@@ -250,9 +254,10 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
     nmax = max(scale.nodes)
     graphs_total = (scale.train_per_n + scale.test_per_n) * len(scale.nodes)
     steps = 3 * nmax
-    script = 60 * nmax
-    plan = {"graphs": ("generate", float(graphs_total * nmax)),
-            "construction": ("engine", float(graphs_total * steps * canvas * canvas))}
+    script = 20 * nmax
+    plan: dict[str, tuple] = {
+        "graphs": ("generate", float(graphs_total * nmax)),
+        "construction": ("engine", float(graphs_total * steps * canvas * canvas))}
     tests = (scale.test_per_n + FIT_PER_N) * len(scale.nodes)  # + the training-fit decoding
     for name, opt_steps in scale.variants():
         causal = name == "arm"
@@ -260,9 +265,10 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple[str, float]]:
         length = canvas + script + 2 if causal else canvas
         cfg = model_config(vocab, scale, causal, length + 8)
         fpt = flops_per_token(cfg, PolicyTransformer(cfg).parameter_count(), length)
+        # iters: optimizer steps, whose fixed cost dominates these tiny models on a CPU
         plan[f"train:{name}"] = ("train", float(scale.seeds * opt_steps * scale.batch
-                                                * length * fpt))
-        gen = 2 * steps * canvas if not causal else script * length
+                                                * length * fpt), float(scale.seeds * opt_steps))
+        gen = 2 * steps * canvas if not causal else length
         plan[f"eval:{name}"] = ("eval-network", float(scale.seeds * tests * gen * fpt / 3))
     return plan
 
@@ -415,8 +421,9 @@ def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ig
     starts = [to_common(c.initial_canvas(), c.layout.top, top) for c in cons]
     if kind == "arm":
         ps = [arm_prompt(s, cv, av) for s in starts]
-        outs = run_arm_batched(LearnedARMPolicy(model, av, dev), ps, av,
-                               max_length=limits["max_length"], rng=rng)
+        # greedy with a key/value cache: run_arm_batched's outcomes without re-reading the
+        # prefix per token (tests/learned/test_cached_arm.py)
+        outs = run_arm_cached(model, ps, av, max_length=limits["max_length"], device=dev)
         finals = [replay(s, o.final[len(p):].tolist(), cv, av)
                   if o.halt == HaltReason.END_TOKEN else None
                   for s, p, o in zip(starts, ps, outs, strict=True)]

@@ -1,6 +1,6 @@
 """The graph-editing experiment: the ARM's edit scripts replay the construction exactly, the
-judge accepts exactly minimum cuts that disconnect, the id re-numbering, the plan, a smoke run
-(slow)."""
+judge accepts exactly minimum cuts that disconnect, the id re-numbering, the ARM's cached
+decoding, the plan, a smoke run (slow)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from constructions.maxflow_apmdm.construction import MaxFlowConstruction
 from constructions.maxflow_apmdm.layout import BLOCK
 from experiments.maxflow import (
     SCALES,
+    arm_prompt,
     arm_vocab,
     common_vocab,
     edit_script,
@@ -21,10 +22,15 @@ from experiments.maxflow import (
     judge,
     main,
     min_cut_value,
+    model_config,
     replay,
     to_common,
     work_plan,
 )
+from simulators.learned.batched import run_arm_batched
+from simulators.learned.cached_arm import run_arm_cached
+from simulators.learned.policies import LearnedARMPolicy
+from simulators.learned.train import build_model
 
 SCALE = SCALES["cpu-reduced"]
 
@@ -98,11 +104,28 @@ def test_common_ids_refuse_integers_beyond_a_graph() -> None:
     assert from_common(special, top, common).tolist() == [top + 1]  # type: ignore[union-attr]
 
 
+def test_cached_arm_decoding_is_the_runners_on_graph_prompts() -> None:
+    """The experiment decodes its ARM with the key/value cache: on its own prompts (graphs of
+    three sizes, so three prompt lengths) an untrained ARM of its shape ends every run as the
+    lock-step runner does."""
+    cv, av = _setup()
+    rng = np.random.default_rng(4)
+    prompts = [arm_prompt(to_common(MaxFlowConstruction(n, e).initial_canvas(),
+                                    MaxFlowConstruction(n, e).layout.top, cv.hi), cv, av)
+               for n in (4, 7, 10) for e in graphs(n, 2, 2, rng, set())]
+    model = build_model(model_config(len(av), SCALES["smoke"], True, 400), 1)
+    want = run_arm_batched(LearnedARMPolicy(model, av), prompts, av, max_length=170)
+    got = run_arm_cached(model, prompts, av, max_length=170)
+    for a, b in zip(got, want, strict=True):
+        assert (a.halt, a.num_steps) == (b.halt, b.num_steps)
+        assert np.array_equal(a.final, b.final)
+
+
 def test_work_plan_names_the_phases_of_every_scale() -> None:
     smoke, full = work_plan("smoke"), work_plan("full")
     assert set(smoke) == set(full) == {"graphs", "construction", "train:ap-mdm", "eval:ap-mdm",
                                        "train:arm", "eval:arm"}
-    assert all(w > 0 for _, w in full.values())
+    assert all(v[1] > 0 for v in full.values())
     assert all(full[p][1] >= smoke[p][1] for p in full)
 
 
