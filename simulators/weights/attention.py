@@ -183,11 +183,15 @@ def head_specs(node: Aggregate, vals: dict[int, Val], ranges: dict[int, Interval
     return heads, raw
 
 
-def count_from_normaliser(b: MLPBuilder, z: Val, max_count: int, name: str) -> tuple[Val, Val]:
-    """``(c, [c >= 1])`` from ``z = 1/(c+1)``: a staircase with one ramp per count between
-    consecutive values of ``z`` (slopes up to ~2 S^2: the precision this costs is measured)."""
+def count_from_normaliser(b: MLPBuilder, z: Val, max_count: int, name: str,
+                          digits: int = 0) -> tuple[Val, Val, list[Val]]:
+    """``(c, [c >= 1], bits)`` from ``z = 1/(c+1)``: a staircase with one ramp ``[c >= t]`` per
+    count between consecutive values of ``z`` (slopes up to ~2 S^2: the precision this costs is
+    measured). ``bits``: the ``digits`` lowest binary digits of ``c``, read off the *same* ramps
+    (``bit_i(c) = sum_t [c >= t] (bit_i(t) - bit_i(t-1))``): no extra unit, no extra level."""
     first = None
     terms = []
+    bit_terms: list[list[tuple[tuple[int, int], float]]] = [[] for _ in range(digits)]
     for t in range(1, max_count + 1):
         at, above = 1.0 / (t + 1), 1.0 / t        # z for c = t and for c = t - 1
         lo, hi = at + (above - at) / 4, at + 3 * (above - at) / 4
@@ -197,9 +201,15 @@ def count_from_normaliser(b: MLPBuilder, z: Val, max_count: int, name: str) -> t
             first = b.write(part, f"{name}.c>=1", 0, 1)
         else:
             terms += part
+        for i in range(digits):
+            step = ((t >> i) & 1) - (((t - 1) >> i) & 1)   # how [c >= t] moves digit i
+            if step:
+                bit_terms[i] += [(unit, c * step) for unit, c in part]
     rest = b.write(terms, f"{name}.c>=2..", 0, max(0, max_count - 1)) if terms else Val()
     assert first is not None
-    return first + rest, first
+    bits = [b.write(bt, f"{name}.c.bit{i}", 0, 1) if bt else Val.constant(0.0)
+            for i, bt in enumerate(bit_terms)]
+    return first + rest, first, bits
 
 
 def post_process(b: MLPBuilder, node: Aggregate, raw: dict[str, int], ranges: dict[int, Interval],
@@ -220,12 +230,15 @@ def post_process(b: MLPBuilder, node: Aggregate, raw: dict[str, int], ranges: di
             u = (r - lo) * (1.0 / (hi - lo))
             terms += [(b.relu(u), 1.0), (b.relu(u - 1.0), -1.0)]
         return floor + (b.write(terms, f"{name}.floor", 0, out.hi - out.lo) if terms else Val())
-    c, some = count_from_normaliser(b, Val.dim(raw["z"]), S, name)
+    digits = S.bit_length() if mode == "sum" else 0
+    c, some, bits = count_from_normaliser(b, Val.dim(raw["z"]), S, name, digits)
     if mode == "count":
         return c + (1.0 - some) * default if default else c
+    # sum = (c + 1) m = m + sum_i bit_i(c) 2^i m: one gate per binary digit of c (log S units and
+    # residual dims), not one per count value -- a per-value gate made d_model and the stored
+    # weights grow like S and S^2 (Theorem 1 sort at n = 8 did not fit in memory).
     m = Val.dim(raw["m"])
-    total = Val.constant(0.0)
-    for t in range(1, S + 1):
-        hit = b.spike(c, float(t), f"{name}.c=={t}")
-        total = total + b.gate(hit, m * float(t + 1), f"{name}.s{t}")
+    total = m
+    for i, bit in enumerate(bits):
+        total = total + b.gate(bit, m * float(1 << i), f"{name}.s{i}")
     return total + (1.0 - some) * default if default else total

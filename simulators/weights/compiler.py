@@ -484,7 +484,8 @@ def compile_program(program: Program, *, max_length: int | None = None,
                 continue
             nm = name(node)
             if isinstance(node, Source):  # length
-                vals[node.uid], _ = count_from_normaliser(b, Val.dim(raws[node.uid]["z"]), S, nm)
+                z_val = Val.dim(raws[node.uid]["z"])
+                vals[node.uid], _, _ = count_from_normaliser(b, z_val, S, nm)
             elif isinstance(node, Aggregate):
                 vals[node.uid] = post_process(b, node, raws[node.uid], ranges, S, nm)
             else:
