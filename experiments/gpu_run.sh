@@ -3,6 +3,8 @@
 #
 #   bash experiments/gpu_run.sh OUT_DIR [BUDGET_SECONDS]
 #   ONLY="sudoku" bash experiments/gpu_run.sh OUT_DIR 7200   # some experiments only
+#   ONLY="maxflow maxflow_bits" bash experiments/gpu_run.sh OUT_DIR 1800   # graph editing, with
+#                                                  # the bit-weighted AP-MDM (its own files)
 #
 # 1. prints the environment (GPU, driver, torch/numpy versions, git commit) into OUT_DIR/env.txt;
 # 2. a dry run: times the smoke scale on this GPU and prints the extrapolated full-scale plan

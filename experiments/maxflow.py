@@ -238,7 +238,8 @@ def score(model: str, n: int, res: list[tuple[bool, int, str]]) -> dict:
 
 
 # ------------------------------------------------------------------ planning (run_all --dry-run)
-def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
+def work_plan(scale_name: str, seed: int = 0,
+              only: tuple[str, ...] | None = None) -> dict[str, tuple]:
     """Each phase's kind and work (experiments/plan.py), without training. Steps per graph are
     taken as ``3 N`` and script tokens as ``20 N`` (measured at cpu-reduced, N = 4..10: 13-15
     steps and 111 script tokens per graph on average, 20 N is about the longest of a batch);
@@ -249,6 +250,8 @@ def work_plan(scale_name: str, seed: int = 0) -> dict[str, tuple]:
     from simulators.learned.throughput import flops_per_token
 
     scale = SCALES[check_scale(scale_name)]
+    if only is not None:  # as ``run`` does
+        scale = replace(scale, models=only)
     top = scale.common_top
     canvas = scale.max_canvas
     nmax = max(scale.nodes)

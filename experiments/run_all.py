@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from experiments import dyck, edit_tracking, maxflow, parity, pram_mdm, sudoku
+from experiments import dyck, edit_tracking, maxflow, maxflow_bits, parity, pram_mdm, sudoku
 from experiments.budget import Budget, BudgetExhausted
 from experiments.common import SCALES, command_line, provenance
 from experiments.plan import extrapolate, format_plan, rates
@@ -28,7 +28,8 @@ from simulators.cli_support import ArgumentParser, run_main
 from simulators.learned.train import resolve_device
 
 EXPERIMENTS = {"parity": parity, "dyck": dyck, "pram_mdm": pram_mdm,
-               "edit_tracking": edit_tracking, "sudoku": sudoku, "maxflow": maxflow}
+               "edit_tracking": edit_tracking, "sudoku": sudoku, "maxflow": maxflow,
+               "maxflow_bits": maxflow_bits}
 
 
 def _write_json(path: Path, payload: dict) -> None:

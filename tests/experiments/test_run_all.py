@@ -64,6 +64,24 @@ def test_dry_run_prints_a_plan(capsys) -> None:  # type: ignore[no-untyped-def]
     assert "expected total" in out and "train:ap-mdm:clipped-local" in out
 
 
+def test_maxflow_bits_is_a_run_all_experiment_of_its_one_model() -> None:
+    from experiments import maxflow_bits
+    from experiments.run_all import EXPERIMENTS
+
+    assert EXPERIMENTS["maxflow_bits"] is maxflow_bits
+    plan = maxflow_bits.work_plan("full")
+    assert {p for p in plan if ":" in p} == {"train:ap-mdm-bits", "eval:ap-mdm-bits"}
+    assert run_main(main, ["--only", "maxflow_bits", "--bogus"]) == 2  # a usage error, no run
+
+
+@pytest.mark.slow
+def test_dry_run_plans_maxflow_bits(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run_main(main, ["--dry-run", "--device", "cpu", "--scale", "cpu-reduced", "--only",
+                           "maxflow_bits"]) == 0
+    out = capsys.readouterr().out
+    assert "maxflow_bits:" in out and "train:ap-mdm-bits" in out and "train:arm" not in out
+
+
 @pytest.mark.slow  # two interpreter start-ups with torch: slow on a loaded machine
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks the no-GPU exit")
 def test_gpu_script_refuses_without_a_gpu(tmp_path) -> None:  # type: ignore[no-untyped-def]
