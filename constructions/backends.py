@@ -8,8 +8,10 @@ the *same* program object the construction measures, so the cost reported is the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -17,6 +19,8 @@ from constructions.interface import network_size
 from simulators.encoder import Program
 from simulators.errors import UsageError
 from simulators.processes import APMDMDecision, MDMDecision
+
+T = TypeVar("T")
 
 
 def compile_weights(program: Program, *, device: str = "cpu") -> Any:
@@ -133,3 +137,29 @@ def check_backend(backend: str, device: str) -> None:
         raise UsageError(f"unknown device {device!r}; use cpu or cuda")
     if device != "cpu" and backend != "weights":
         raise UsageError("--device cuda needs --backend weights")
+
+
+def run_weights_batch(program: Program, jobs: Sequence[Callable[[Any, Any], T]], *,
+                      device: str = "cpu", length: int, sparse: bool) -> list[T]:
+    """Compile ``program`` once and run ``jobs`` in lock step on it
+    (:func:`simulators.weights.batch.run_lockstep`): each job is one whole run, called with
+    its lock-step network and the compiled network (for the report's ``network`` block).
+    ``length``: the longest canvas a run holds, for the memory estimate made before the batch
+    allocates anything (exit 3 when the machine cannot spare it). Returns each run's result in
+    order, or raises the first failing run's error once every run has ended."""
+    compiled = compile_weights(program, device=device)
+    from simulators.cli_support import check_memory
+    from simulators.weights.batch import estimate_batch_bytes, run_lockstep
+
+    check_memory(estimate_batch_bytes(compiled, len(jobs), length, sparse=sparse),
+                 what=f"a lock-step batch of {len(jobs)} weight-level runs")
+    outcomes = run_lockstep(compiled, [partial(_call_job, job, compiled=compiled)
+                                       for job in jobs])
+    for o in outcomes:
+        if isinstance(o, BaseException):
+            raise o
+    return cast("list[T]", outcomes)
+
+
+def _call_job(job: Callable[[Any, Any], T], network: Any, *, compiled: Any) -> T:
+    return job(network, compiled)

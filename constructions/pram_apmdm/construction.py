@@ -9,7 +9,8 @@ two PRAM steps back as the machine's state, and ``run`` reports what the run mea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -21,12 +22,14 @@ from constructions.pram_apmdm.simulate import (
     APMDMRun,
     Construction,
     build,
+    initial_canvas,
     policy_for,
     run_built,
 )
 from constructions.pram_state import active_processors, pram_state
 from simulators.encoder import Program
 from simulators.errors import UsageError
+from simulators.pram import bind
 from simulators.pram.isa import CompiledProgram
 from simulators.processes import APMDMDecision, IntVocab
 
@@ -114,6 +117,13 @@ class Theorem4:
         compiled = compile_weights(self.program, device=device) if backend == "weights" else None
         inner = (policy_for(self.built, network=compiled) if compiled is not None
                  else self.policy(mode))
+        return self._run_policy(inner, backend, compiled, max_steps=max_steps,
+                                record_canvases=record_canvases)
+
+    def _run_policy(self, inner: Any, backend: str, compiled: Any | None, *,
+                    max_steps: int | None, record_canvases: bool) -> RunReport:
+        """One run with the engine policy ``inner`` (:meth:`run`; each run of
+        :meth:`run_batch`)."""
         counting = _CountingPolicy(inner, self.built)
         res = run_built(self.built, trace=record_canvases, max_steps=max_steps, policy=counting)
         self.last_result = res
@@ -124,3 +134,49 @@ class Theorem4:
                  "value_bits": self.built.layout.value_bits}
         return RunReport.from_trace(self.name, backend, res.trace, res.output,
                                     network_report(self.program, compiled), extra)
+
+    @classmethod
+    def run_batch(cls, prog: CompiledProgram,
+                  inputs_list: Sequence[Mapping[str, Sequence[int] | np.ndarray]],
+                  params: Mapping[str, int] | None = None, *,
+                  max_steps: int | None = DEFAULT_MAX_DECODING_STEPS,
+                  record_canvases: bool = False, device: str = "cpu",
+                  **options: Any) -> list[RunReport]:
+        """Independent runs of ``prog`` on each of ``inputs_list`` at weight level, in lock step
+        (:mod:`simulators.weights.batch`): every input must bind the same sizes, so the runs
+        share one step program and compiled network; each decoding step is one dense forward
+        per canvas length over all runs still going. Each report is the one :meth:`run` gives
+        for that input alone; a run that fails raises its error (the first failing input's)
+        once every run has ended."""
+        from constructions.backends import run_weights_batch
+
+        if not inputs_list:
+            raise UsageError("a batch needs at least one input")
+        first = cls.build(prog, inputs_list[0], params, **options)
+        ref = first.built.binding
+        runs = [first]
+        for i, inputs in enumerate(inputs_list[1:], start=1):
+            b = bind(prog, inputs, params)
+            if _sizes(b) != _sizes(ref):
+                raise UsageError(f"batch input {i} binds sizes {b.sizes} (memory "
+                                 f"{b.memory_size}), input 0 binds {ref.sizes} (memory "
+                                 f"{ref.memory_size}): a batch runs one network, so every input "
+                                 "must have the same sizes")
+            initial = initial_canvas(prog, first.built.layout, b)  # exit 2 on a bad value
+            runs.append(cls(replace(first.built, binding=b, initial=initial)))
+        return run_weights_batch(
+            first.program, [partial(_weights_job, thm, max_steps=max_steps,
+                                    record_canvases=record_canvases) for thm in runs],
+            device=device, length=first.built.max_length, sparse=False)
+
+
+def _sizes(b: Any) -> tuple[Any, ...]:
+    """What the network of a Theorem 4 run depends on besides the program (not the values)."""
+    return (b.sizes, b.base, b.size, b.memory_size, b.processors_bound, b.time_bound)
+
+
+def _weights_job(thm: Theorem4, network: Any, compiled: Any, *, max_steps: int | None,
+                 record_canvases: bool) -> RunReport:
+    """One run of a batch: ``network`` is its lock-step stand-in, ``compiled`` the network."""
+    return thm._run_policy(policy_for(thm.built, network=network), "weights", compiled,
+                           max_steps=max_steps, record_canvases=record_canvases)

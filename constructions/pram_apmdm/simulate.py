@@ -100,25 +100,34 @@ def build(prog: CompiledProgram, inputs: Mapping[str, Sequence[int] | np.ndarray
     vb = _value_bits(prog, value_bits)
     layout = Layout(processors=b.processors_bound, registers=prog.n_registers,
                     memory_size=b.memory_size, value_bits=vb)
-    lo, hi = layout.vmin, layout.vmax
+    hi = layout.vmax
     if 4 * len(prog.instructions) + 3 > hi:
         raise LimitExceeded(f"{vb}-bit token values cannot hold the program counter of a "
                             f"{len(prog.instructions)}-instruction program")
-    if b.initial_memory.size and (b.initial_memory.min() < lo or b.initial_memory.max() > hi):
-        # As the machine refuses an input outside the word (a usage error, exit 2).
-        raise UsageError(f"an input value does not fit the construction's {vb}-bit token "
-                         f"values ({lo}..{hi}); pass a larger value_bits (max {MAX_VALUE_BITS})")
-    in_addr = [np.arange(b.base[a.name], b.base[a.name] + b.size[a.name])
-               for a in prog.arrays if a.role in ("input", "inout")]
-    addresses = np.concatenate(in_addr) if in_addr else np.zeros(0, dtype=np.int64)
+    initial = initial_canvas(prog, layout, b)
     # Largest canvas: every record and every cell, each followed by a scratch mask.
     max_length = 2 * (1 + b.processors_bound * layout.record + b.memory_size)
     if max_length > max_canvas:
         raise LimitExceeded(f"the canvas could reach {max_length} positions > max_canvas = "
                             f"{max_canvas}")
-    initial = layout.initial_canvas(b.initial_memory, np.unique(addresses))
     step = build_step_program(prog, layout, b.base, b.size, max_length=max_length)
     return Construction(prog, b, layout, step, initial, max_length)
+
+
+def initial_canvas(prog: CompiledProgram, layout: Layout, b: Binding) -> np.ndarray:
+    """The initial canvas of the inputs ``b`` binds (their cells, at their addresses); the
+    step program does not depend on the values, only on the sizes (a batch of runs shares it:
+    :meth:`~constructions.pram_apmdm.construction.Theorem4.run_batch`)."""
+    lo, hi = layout.vmin, layout.vmax
+    if b.initial_memory.size and (b.initial_memory.min() < lo or b.initial_memory.max() > hi):
+        # As the machine refuses an input outside the word (a usage error, exit 2).
+        raise UsageError(f"an input value does not fit the construction's "
+                         f"{layout.value_bits}-bit token values ({lo}..{hi}); pass a larger "
+                         f"value_bits (max {MAX_VALUE_BITS})")
+    in_addr = [np.arange(b.base[a.name], b.base[a.name] + b.size[a.name])
+               for a in prog.arrays if a.role in ("input", "inout")]
+    addresses = np.concatenate(in_addr) if in_addr else np.zeros(0, dtype=np.int64)
+    return layout.initial_canvas(b.initial_memory, np.unique(addresses))
 
 
 class _FaultCheckingPolicy(APMDMProgramPolicy):

@@ -10,7 +10,8 @@ run measured.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -118,6 +119,12 @@ class Theorem1:
         check_backend(backend, device)
         compiled = compile_weights(self.program, device=device) if backend == "weights" else None
         policy = self.policy(mode) if compiled is None else self._weights_policy(compiled)
+        return self._run_policy(policy, backend, compiled, max_steps=max_steps,
+                                record_canvases=record_canvases)
+
+    def _run_policy(self, policy: Any, backend: str, compiled: Any | None, *,
+                    max_steps: int | None, record_canvases: bool) -> RunReport:
+        """One run with ``policy`` (what :meth:`run` and each run of :meth:`run_batch` do)."""
         res = run_built(self.mdm, record_canvases=record_canvases, policy=policy,
                         max_steps=max_steps)
         self.last_result = res
@@ -127,3 +134,53 @@ class Theorem1:
                  "record_tokens": lay.K}
         return RunReport.from_trace(self.name, backend, res.trace, res.output,
                                     network_report(self.program, compiled), extra)
+
+    @classmethod
+    def run_batch(cls, prog: CompiledProgram,
+                  inputs_list: Sequence[Mapping[str, Sequence[int] | np.ndarray]],
+                  params: Mapping[str, int] | None = None, *, max_steps: int | None = None,
+                  record_canvases: bool = False, device: str = "cpu",
+                  value_bits: int | None = None, **options: Any) -> list[RunReport]:
+        """Independent runs of ``prog`` on each of ``inputs_list`` at weight level, in lock step
+        (:mod:`simulators.weights.batch`): every input must bind the same sizes, so the runs
+        share one step program, canvas length S and compiled network; each decoding step is
+        one sparse evaluation of all runs still going. Each report is the one :meth:`run` gives
+        for that input alone (``value_bits``, default: the widest any input needs,
+        :func:`~constructions.value_width.weights_value_bits`). A run that fails raises its
+        error (the first failing input's) once every run has ended."""
+        from constructions.backends import run_weights_batch
+        from constructions.value_width import weights_value_bits
+        from simulators.pram import bind
+
+        if not inputs_list:
+            raise UsageError("a batch needs at least one input")
+        if value_bits is None:  # one network for all: the widest width any run needs
+            value_bits = max(weights_value_bits(prog, inputs, params) for inputs in inputs_list)
+        first = cls.build(prog, inputs_list[0], params, value_bits=value_bits, **options)
+        ref = first.mdm.binding
+        runs = [first]
+        for i, inputs in enumerate(inputs_list[1:], start=1):
+            b = bind(prog, inputs, params)
+            if _sizes(b) != _sizes(ref):
+                raise UsageError(f"batch input {i} binds sizes {b.sizes} (memory "
+                                 f"{b.memory_size}), input 0 binds {ref.sizes} (memory "
+                                 f"{ref.memory_size}): a batch runs one network, so every input "
+                                 "must have the same sizes")
+            first.mdm.initial_canvas(b)  # refuses values outside the token range (exit 2)
+            runs.append(cls(replace(first.mdm, binding=b)))  # the same network objects
+        return run_weights_batch(
+            first.program, [partial(_weights_job, thm, max_steps=max_steps,
+                                    record_canvases=record_canvases) for thm in runs],
+            device=device, length=first.mdm.layout.S, sparse=True)
+
+
+def _sizes(b: Any) -> tuple[Any, ...]:
+    """What the network of a Theorem-1 run depends on besides the program (not the values)."""
+    return (b.sizes, b.base, b.size, b.memory_size, b.processors_bound, b.time_bound)
+
+
+def _weights_job(thm: Theorem1, network: Any, compiled: Any, *, max_steps: int | None,
+                 record_canvases: bool) -> RunReport:
+    """One run of a batch: ``network`` is its lock-step stand-in, ``compiled`` the network."""
+    return thm._run_policy(thm._weights_policy(network), "weights", compiled,
+                           max_steps=max_steps, record_canvases=record_canvases)

@@ -182,7 +182,8 @@ def split_level(level: MLPLevel) -> list[LevelPart]:
 
 
 class SparseEvaluator:
-    """Evaluate a :class:`CompiledNetwork` at chosen positions of one canvas (see module doc).
+    """Evaluate a :class:`CompiledNetwork` at chosen positions of one canvas, or of a batch of
+    independent canvases of one length (:meth:`evaluate_batch_float`; see module doc).
 
     Raises :class:`EncoderProgramError` at construction when the program is outside the
     restricted evaluator's domain (non-equality heads, random sources) or the network does not
@@ -272,27 +273,54 @@ class SparseEvaluator:
         self.canvas: np.ndarray | None = None  # the previous call's canvas
 
     # ------------------------------------------------------------------ running
-    @torch.no_grad()
     def evaluate_float(self, canvas: np.ndarray, positions: np.ndarray,
                        names: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """Output name -> unrounded float64 values at ``positions`` (one canvas)."""
-        net = self.net
         canvas = np.asarray(canvas, dtype=np.int64)
-        if canvas.ndim != 1 or not 1 <= canvas.shape[0] <= net.max_length:
+        if canvas.ndim != 1:
             raise EncoderProgramError(f"sparse evaluation needs one canvas of length "
-                                      f"1..{net.max_length}, got shape {canvas.shape}")
-        net._inputs(canvas, None)  # the token-range check the dense path makes
-        L = int(canvas.shape[0])
-        pos = np.unique(np.asarray(positions, dtype=np.int64).reshape(-1))
-        order = np.searchsorted(pos, np.asarray(positions, dtype=np.int64).reshape(-1))
-        if pos.size and (pos[0] < 0 or pos[-1] >= L):
-            raise EncoderProgramError(f"positions outside 0..{L - 1}")
+                                      f"1..{self.net.max_length}, got shape {canvas.shape}")
+        return self.evaluate_batch_float(canvas[None, :], [positions], names)[0]
+
+    @torch.no_grad()
+    def evaluate_batch_float(self, canvases: np.ndarray, positions: list[np.ndarray],
+                             names: tuple[str, ...] | None = None
+                             ) -> list[dict[str, np.ndarray]]:
+        """The same for ``B`` independent canvases of one length ``(B, L)``: run ``b``'s outputs
+        at ``positions[b]`` (empty: run ``b`` asks nothing this call, and costs nothing).
+
+        The batch is one flat canvas of ``B * L`` rows (row ``b * L + p`` is run ``b``'s
+        position ``p``); every module runs once over the rows all runs demand, and a head's
+        candidate keys for a query of run ``b`` are that run's rows only: the static index
+        depends on positions alone, so it is shared, offset by ``b * L`` (docs/compiler.md,
+        "Speed"). Run ``b``'s rows are kept between calls as for one canvas, so a run whose
+        canvas does not change (e.g. one that has halted, passed with no positions) keeps its
+        rows and costs nothing."""
+        net = self.net
+        canvases = np.asarray(canvases, dtype=np.int64)
+        if (canvases.ndim != 2 or not 1 <= canvases.shape[1] <= net.max_length
+                or len(positions) != canvases.shape[0]):
+            raise EncoderProgramError(f"sparse evaluation needs canvases (B, L) with L in "
+                                      f"1..{net.max_length} and one position array each, got "
+                                      f"shape {canvases.shape} and {len(positions)} arrays")
+        net._inputs(canvases, None)  # the token-range check the dense path makes
+        B, L = (int(v) for v in canvases.shape)
+        flat_parts, orders, counts = [], [], []
+        for b, asked in enumerate(positions):
+            asked = np.asarray(asked, dtype=np.int64).reshape(-1)
+            pos = np.unique(asked)
+            if pos.size and (pos[0] < 0 or pos[-1] >= L):
+                raise EncoderProgramError(f"positions outside 0..{L - 1}")
+            flat_parts.append(pos + b * L)  # runs in order: the flat rows stay sorted
+            orders.append(np.searchsorted(pos, asked))
+            counts.append(int(pos.size))
+        flat = np.concatenate(flat_parts)
         r = self.restricted
         if r.length != L:  # static indexes hold for one canvas length
             r._indexes, r.length = {}, L
         dev = net.embedding.noise_dims.device
-        self.tokens = torch.as_tensor(np.array(canvas), device=dev)
-        self._start(canvas)
+        self.tokens = torch.as_tensor(canvases.reshape(-1).copy(), device=dev)
+        self._start(canvases)
         names = tuple(net.readouts) if names is None else names
         limit = sys.getrecursionlimit()
         if limit < self.stack_frames:
@@ -301,9 +329,9 @@ class SparseEvaluator:
             with torch_threads(net.threads):  # default one: see CompiledNetwork.threads
                 for name in names:
                     for w in self.readout_deps[name]:
-                        self._ensure(w, pos)
-                rows = torch.as_tensor(pos, device=dev)
-                out = {}
+                        self._ensure(w, flat)
+                rows = torch.as_tensor(flat, device=dev)
+                values = {}
                 for name in names:
                     v = net.readouts[name]
                     if len(v.dims):
@@ -311,36 +339,38 @@ class SparseEvaluator:
                         coef = getattr(net, f"ro_coef_{name}")
                         y = self._gather(rows, dims) @ coef + v.const
                     else:
-                        y = torch.full((pos.size,), v.const, dtype=net.dtype, device=dev)
-                    out[name] = y.to(torch.float64).cpu().numpy()[order]
+                        y = torch.full((flat.size,), v.const, dtype=net.dtype, device=dev)
+                    values[name] = y.to(torch.float64).cpu().numpy()
         except BaseException:
             self.release()
             raise
         finally:
             sys.setrecursionlimit(limit)  # the caller's
-        self.canvas = canvas.copy()
-        return out
+        self.canvas = canvases.copy()
+        ends = np.cumsum([0, *counts])
+        return [{name: y[ends[b]:ends[b + 1]][orders[b]] for name, y in values.items()}
+                for b in range(B)]
 
     def release(self) -> None:
         """Free the kept residual (the next call recomputes everything)."""
         self.x, self.done, self.canvas = torch.zeros(0), [], None
 
-    def _start(self, canvas: np.ndarray) -> None:
+    def _start(self, canvases: np.ndarray) -> None:
         """Keep the token-local rows where the token is unchanged; forget the rest."""
-        L = int(canvas.shape[0])
+        B, L = (int(v) for v in canvases.shape)
         prev = self.canvas
-        if prev is None or prev.shape[0] != L:
+        if prev is None or prev.shape != canvases.shape:
             net = self.net
             d = len(net.residual_names)
             dev = net.embedding.noise_dims.device
             self.x = torch.empty(0)  # free the old buffer before allocating the new one
-            self.x = (torch.full((L, d), float("nan"), dtype=net.dtype, device=dev)
-                      if self.poison else torch.empty((L, d), dtype=net.dtype, device=dev))
-            self.done = [np.zeros(L, dtype=bool) for _ in self.mods]
-            self.emb_done = np.zeros(L, dtype=bool)
+            self.x = (torch.full((B * L, d), float("nan"), dtype=net.dtype, device=dev)
+                      if self.poison else torch.empty((B * L, d), dtype=net.dtype, device=dev))
+            self.done = [np.zeros(B * L, dtype=bool) for _ in self.mods]
+            self.emb_done = np.zeros(B * L, dtype=bool)
             self.length = L
             return
-        changed = np.flatnonzero(prev != canvas)
+        changed = np.flatnonzero(prev.reshape(-1) != canvases.reshape(-1))  # flat rows
         self.emb_done[changed] = False
         for i, done in enumerate(self.done):
             if self.local[i]:
@@ -390,8 +420,8 @@ class SparseEvaluator:
         if len(emb.tok_dims):
             self._put(rows, emb.tok_dims, embedding_rows(
                 self.tokens[rows], emb.tok_kinds, emb.tok_ts, emb.tok_preds, self.net.dtype))
-        self._put(rows, emb.pos_dims, embedding_rows(
-            rows, emb.pos_kinds, emb.pos_ts, emb.pos_preds, self.net.dtype))
+        self._put(rows, emb.pos_dims, embedding_rows(  # flat row b * L + p is position p
+            rows % self.length, emb.pos_kinds, emb.pos_ts, emb.pos_preds, self.net.dtype))
 
     def _query_values(self, seqs: list[Any], rows: torch.Tensor) -> list[np.ndarray]:
         """The head's query sequences at ``rows``, read off the residual (rounded)."""
@@ -412,10 +442,15 @@ class SparseEvaluator:
         index = (self.restricted._static_index(node) if isinstance(node, Aggregate)
                  else None)
         L = self.length
-        if index is None:  # no static component: every key is a candidate
-            keys = np.arange(L, dtype=np.int64)
-            k, v = self._keys(i, h, keys)
-            return _dense_softmax(q, sink, k, v, h.sink_v)
+        base = new - new % L  # each query's run: its keys are the rows base .. base + L - 1
+        if index is None:  # no static component: every key of the query's run is a candidate
+            out = torch.empty_like(sink)
+            for b0 in np.unique(base):
+                at = np.flatnonzero(base == b0)  # this run's queries (a slice: rows sorted)
+                sl = slice(int(at[0]), int(at[-1]) + 1)
+                k, v = self._keys(i, h, np.arange(b0, b0 + L, dtype=np.int64))
+                out[sl] = _dense_softmax(q[sl], sink[sl], k, v, h.sink_v)
+            return out
         qvals = self._query_values(self.query_seqs[i], rows)
         _, left, right = self.restricted._query_ranges(index, qvals)
         counts = right - left
@@ -430,20 +465,22 @@ class SparseEvaluator:
             qb = max(int(np.searchsorted(ends, ends[qa] + STATIC_PAIR_BUDGET, "right")) - 1,
                      qa + 1)
             out[qa:qb] = self._head_chunk(i, h, index, q[qa:qb], sink[qa:qb], left[qa:qb],
-                                          counts[qa:qb], [v[qa:qb] for v in qvals])
+                                          counts[qa:qb], [v[qa:qb] for v in qvals],
+                                          base[qa:qb])
             qa = qb
         return out
 
     def _head_chunk(self, i: int, h: Attention, index: Any, q: torch.Tensor,
                     sink: torch.Tensor, left: np.ndarray, counts: np.ndarray,
-                    qvals: list[np.ndarray]) -> torch.Tensor:
+                    qvals: list[np.ndarray], base: np.ndarray) -> torch.Tensor:
         """The softmax of queries ``q`` (one outer chunk) over their candidate keys: the static
-        bucket ``order[left : left + counts]`` of each, then the token-dependent filter."""
+        bucket ``order[left : left + counts]`` of each, in its own run's rows (``base``: the
+        run's first flat row), then the token-dependent filter."""
         nq = int(counts.size)
         total = int(counts.sum())
         starts = np.repeat(left - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         flat = np.arange(total, dtype=np.int64) + starts
-        pair_k = flat if index.identity else index.order[flat]
+        pair_k = (flat if index.identity else index.order[flat]) + np.repeat(base, counts)
         pair_q = np.repeat(np.arange(nq), counts)
         if self.dyn_keys[i] and total:
             # Token-dependent equality components, as the restricted evaluator joins them:
