@@ -1,6 +1,7 @@
 """Weight level vs interpreter: whole runs of Theorem 1 and Theorem 4 prefix_sum.
 
-``python benchmarks/weights_bench.py [--device cpu|cuda] [--sizes 8 16 32 ...] [--budget S]``
+``python benchmarks/weights_bench.py [--device cpu|cuda] [--sizes 8 16 32 ...] [--budget S]
+[--batch 1 8] [--kinds theorem1 theorem4]``
 
 Per row: construction, n, decoding steps, canvas bound, compile seconds, weight-level run
 seconds, interpreter run seconds, tokens/s at weight level (canvas positions processed per
@@ -11,10 +12,12 @@ is needed, each head over its candidate keys); Theorem 4's queries every positio
 forward), like its fast interpreter policy. One torch thread on the CPU. The first line printed
 is the provenance (command, git commit, versions, load average before the runs; inputs: A drawn
 by ``numpy.random.default_rng(n)``, values 0..9); the last, the load average after.
-Targets (the issue's): Theorem 1 n = 32 and Theorem 4 n = 64 under 60 s on one core; on a GPU,
-Theorem 4 n = 1024 and Theorem 1 n = 256 under 60 s -- run with ``--device cuda`` where one is
-lent (none was when this was written). A construction's larger sizes are skipped once a run
-takes more than ``--budget`` seconds.
+``--batch B ...``: rows of B independent runs (different inputs, one size) in lock step instead
+(:func:`bench_batch`: wall time, tokens/s over all runs, each run checked against the
+interpreter). Targets (the issue's): Theorem 1 n = 32 and Theorem 4 n = 64 under 60 s on one
+core; on a GPU, Theorem 4 n = 1024 and Theorem 1 n = 256 under 60 s -- run with
+``--device cuda`` where one is lent (none was when this was written). A construction's larger
+sizes are skipped once a run takes more than ``--budget`` seconds.
 """
 
 from __future__ import annotations
@@ -74,12 +77,59 @@ def bench(kind: str, n: int, device: str) -> dict:
             "tokens_per_s": round(positions / max(t_run, 1e-9)), "identical": same}
 
 
+def bench_batch(kind: str, n: int, batch: int, device: str) -> dict:
+    """``batch`` independent runs at size ``n`` in lock step (``run_batch``: one network
+    evaluation per decoding step for all of them; simulators/weights/batch.py). Inputs: run
+    ``b``'s A drawn by ``numpy.random.default_rng(1000 * n + b)``, values 0..9. ``wall_s`` is the
+    whole ``run_batch`` call (it compiles the network once); ``run_s`` is that less the compile
+    time measured separately; tokens/s counts every run's canvas positions over ``run_s``."""
+    prog = load_program(str(ROOT / "examples" / "pram" / "prefix_sum.pram"))
+    inputs = [{"A": [int(v) for v in np.random.default_rng(1000 * n + b).integers(0, 10, n)]}
+              for b in range(batch)]
+    cls: type[Theorem1] | type[Theorem4] = Theorem1 if kind == "theorem1" else Theorem4
+    from constructions.backends import compile_weights
+
+    vb = max(weights_value_bits(prog, i) for i in inputs)  # Theorem 1's width for the batch
+    first = (Theorem1.build(prog, inputs[0], value_bits=vb) if kind == "theorem1"
+             else Theorem4.build(prog, inputs[0]))
+    t0 = time.perf_counter()
+    compile_weights(first.program, device=device)
+    t_compile = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    got = cls.run_batch(prog, inputs, record_canvases=True, device=device)
+    t_wall = time.perf_counter() - t0
+    t_run = max(t_wall - t_compile, 1e-9)
+    same = True
+    for inp, rep in zip(inputs, got, strict=True):  # each run against the interpreter alone
+        con = (Theorem1.build(prog, inp, value_bits=vb) if kind == "theorem1"
+               else Theorem4.build(prog, inp))
+        ref = con.run(record_canvases=True)
+        assert ref.trace is not None and rep.trace is not None
+        same = same and ref.decoding_steps == rep.decoding_steps and all(
+            bool(np.array_equal(a, b))
+            for a, b in zip(ref.trace.canvases, rep.trace.canvases, strict=True))
+    positions = sum(len(c) for rep in got if rep.trace is not None
+                    for c in rep.trace.canvases[:-1])
+    return {"construction": f"{kind} prefix_sum", "n": n, "batch": batch,
+            "steps": max(r.decoding_steps for r in got),
+            "canvas": max(r.context_length for r in got), "compile_s": round(t_compile, 2),
+            "wall_s": round(t_wall, 2), "run_s": round(t_run, 2),
+            "tokens_per_s": round(positions / t_run), "identical": same}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--sizes", type=int, nargs="+", default=[8, 16, 32, 64, 128, 256])
     ap.add_argument("--budget", type=float, default=120.0)
+    ap.add_argument("--batch", type=int, nargs="+", default=None, metavar="B",
+                    help="instead of single runs: B independent runs in lock step, for each B "
+                         "(e.g. --batch 1 8), at each size")
+    ap.add_argument("--kinds", nargs="+", choices=("theorem1", "theorem4"),
+                    default=["theorem4", "theorem1"], help="constructions to run")
     args = ap.parse_args(argv)
+    if args.batch is not None and min(args.batch) < 1:
+        raise UsageError("--batch sizes must be >= 1")
     if args.device == "cuda" and not torch.cuda.is_available():  # exit 2, before any run
         raise UsageError(f"--device cuda: no CUDA device is available here (torch "
                          f"{torch.__version__}); use --device cpu")
@@ -90,8 +140,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "git_commit": _git_commit(), "python": platform.python_version(),
         "torch": torch.__version__, "numpy": np.__version__, "cpus": os.cpu_count(),
         "loadavg_before": _loadavg()}}), flush=True)
-    for kind in ("theorem4", "theorem1"):
+    for kind in args.kinds:
         for n in args.sizes:
+            if args.batch is not None:
+                rows = [bench_batch(kind, n, b, args.device) for b in args.batch]
+                for row in rows:
+                    print(json.dumps(row), flush=True)
+                if max(row["wall_s"] for row in rows) > args.budget:
+                    break
+                continue
             row = bench(kind, n, args.device)
             print(json.dumps(row), flush=True)
             if row["weights_run_s"] + row["compile_s"] > args.budget:
