@@ -319,8 +319,12 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         test_traces.append(tr)
         ok = judge(n, e, tr.final, con.layout, ref)
         cells[n].append((ok, tr.num_steps, tr.halt.value))
+        # the construction's own edit script: what the ARM is trained to write for it
+        own = edit_script(tr, con.layout.top, cv, av)
         payload["instances"].append({"nodes": n, "edges": [list(x) for x in e],
-                                     "min_cut": ref, "construction_steps": tr.num_steps})
+                                     "min_cut": ref, "construction_steps": tr.num_steps,
+                                     "construction_script_tokens": len(own),
+                                     "construction_edit_steps": _edit_steps(own, av)})
     rows += [score("construction", n, cells[n]) for n in scale.nodes]
     makers = [MaxFlowConstruction(n, e) for n, e in train_g]
     traces = [c.run(record_canvases=True).trace for c in makers]
@@ -370,10 +374,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                 i["construction_steps"] for i in payload["instances"]) + 8,
                 "max_canvas": scale.max_canvas}
             with torch.inference_mode():
-                res_test = _decode(kind, model, test, tests, refs, cv, av, limits, dev,
+                res_test, extra = _decode(kind, model, test, tests, refs, cv, av, limits, dev,
                                    np.random.default_rng([seed, k]))
                 # the same decoding on training graphs: a fitting failure or a held-out one?
-                res_fit = _decode(kind, model, fit, fit_cons, fit_refs, cv, av, limits, dev,
+                res_fit, _ = _decode(kind, model, fit, fit_cons, fit_refs, cv, av, limits, dev,
                                   np.random.default_rng([seed, k]))
                 # teacher-forced: each step of the construction's own traces (docs: is the
                 # free-running failure a wrong step on the true canvases?)
@@ -382,9 +386,10 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
                     for where, trs, cs in (("test", test_traces, tests),
                                            ("train", [traces[i] for i in fit_ix], fit_cons))}
             got = [ok for ok, _, _ in res_test]
-            for (n, _), one, rec in zip(test, res_test, payload["instances"], strict=True):
+            for (n, _), one, more, rec in zip(test, res_test, extra, payload["instances"],
+                                              strict=True):
                 pooled[n].append(one)
-                rec[f"{name}@{mseed}"] = {"ok": one[0], "steps": one[1], "halt": one[2]}
+                rec[f"{name}@{mseed}"] = {"ok": one[0], "steps": one[1], "halt": one[2], **more}
             models.append({"model": name, "train_seed": mseed, "params": model.parameter_count(),
                            "data": data[kind].provenance(), "data_sha256": data[kind].content_hash,
                            "optimizer_steps": tcfg.steps, "bit_weight": tcfg.bit_weight,
@@ -417,9 +422,10 @@ def _encoder(top: int, common: int):  # type: ignore[no-untyped-def]
 def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ignore[no-untyped-def]
             cons: list[MaxFlowConstruction], refs: list[int], cv: IntVocab, av: Vocab,
             limits: dict[str, int], dev: str, rng: np.random.Generator,
-            ) -> list[tuple[bool, int, str]]:
+            ) -> tuple[list[tuple[bool, int, str]], list[dict]]:
     """(correct, decoding steps or generated tokens, halting reason) per graph, each model
-    decoded on its own engine's rules and judged on the canvas it produces."""
+    decoded on its own engine's rules and judged on the canvas it produces; and per graph the
+    ARM's ``edit_steps`` (``[STEP]`` marks in what it wrote: the steps its replay performs)."""
     top = cv.hi
     starts = [to_common(c.initial_canvas(), c.layout.top, top) for c in cons]
     if kind == "arm":
@@ -439,7 +445,15 @@ def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ig
     for (n, e), con, ref, fin, o in zip(graphs_, cons, refs, finals, outs, strict=True):
         mine = None if fin is None else from_common(fin, con.layout.top, top)
         res.append((judge(n, e, mine, con.layout, ref), o.num_steps, o.halt.value))
-    return res
+    extra = ([{"edit_steps": _edit_steps(o.final[len(p):], av)} for p, o in zip(ps, outs,
+                                                                                  strict=True)]
+             if kind == "arm" else [{} for _ in outs])
+    return res, extra
+
+
+def _edit_steps(script: np.ndarray, av: Vocab) -> int:
+    """``[STEP]`` marks in a script (edit_scripts.py: one per AP-MDM step that edits)."""
+    return int((np.asarray(script) == av.id(scripts.STEP)).sum())
 
 
 # ------------------------------------------------------------------ result files
@@ -489,7 +503,8 @@ def write(payload: dict, out: Path, name: str = "maxflow") -> list[Path]:
     per_n: dict[int, list[dict]] = defaultdict(list)
     for inst in payload["instances"]:
         per_n[inst["nodes"]].append(inst)
-    steps = []
+    steps: list[str] = []
+    arm_steps: list[str] = []
     for n, insts in sorted(per_n.items()):
         for key in sorted(k for k in insts[0] if k.startswith("ap-mdm")):
             solved = [i for i in insts if i[key]["ok"]]
@@ -499,6 +514,17 @@ def write(payload: dict, out: Path, name: str = "maxflow") -> list[Path]:
                              f"steps {np.mean([i[key]['steps'] for i in solved]):.2f} / "
                              f"{np.mean([i['construction_steps'] for i in solved]):.2f}, equal "
                              f"on {same}")
+        for key in sorted(k for k in insts[0] if k.startswith("arm@")):
+            solved = [i for i in insts if i[key]["ok"] and "construction_edit_steps" in i]
+            if solved:
+                same = sum(i[key]["steps"] == i["construction_script_tokens"] for i in solved)
+                arm_steps.append(
+                    f"N={n} ({key}): solved {len(solved)}, mean written / constructed script "
+                    f"tokens {np.mean([i[key]['steps'] for i in solved]):.2f} / "
+                    f"{np.mean([i['construction_script_tokens'] for i in solved]):.2f} "
+                    f"(equal on {same}), edit steps "
+                    f"{np.mean([i[key]['edit_steps'] for i in solved]):.2f} / "
+                    f"{np.mean([i['construction_edit_steps'] for i in solved]):.2f}")
     notes = [
         "`construction` = the max-flow AP-MDM (`constructions/maxflow_apmdm`, Edmonds-Karp then "
         "the minimum-cut edges deleted); `ap-mdm` = encoder trained on its traces, decoded "
@@ -512,6 +538,10 @@ def write(payload: dict, out: Path, name: str = "maxflow") -> list[Path]:
         "(value from networkx) and disconnect s from t; Wilson 95% interval in `ci95`.",
         "Learned vs constructed decoding steps (AP-MDM, per graph in `instances`): "
         + ("; ".join(steps) or "no graph solved yet") + ".",
+        "The ARM's script against the construction's own script for the same graph, on the "
+        "graphs it solved (tokens written; `[STEP]` marks, i.e. editing steps replayed "
+        "through g; per graph in `instances`): "
+        + ("; ".join(arm_steps) or "no graph solved, or not recorded by this run") + ".",
         f"Training graphs solved by the same model and decoding (fit; {FIT_PER_N} per node "
         "count): " + ("; ".join(f"{m['model']} {m['train_graphs_solved']}"
                                 for m in payload["models"]) or "not run yet") + ".",

@@ -68,9 +68,9 @@ def fit_check(per_n: int, steps: int, bit_weight: float, seed: int = 0) -> dict:
         forced = step_accuracy(lambda xs: policy.decide_batch(xs), traces, encoders, cv.mask_id)
         limits = {"max_length": 0, "max_canvas": scale.max_canvas,
                   "max_steps": 2 * max(t.num_steps for t in traces) + 8}
-        free = _decode("ap-mdm", model, train_g, cons, [min_cut_value(n, e) for n, e in train_g],
-                       cv, arm_vocab(cv, scale.max_canvas), limits, "cpu",
-                       np.random.default_rng(seed))
+        free, _ = _decode("ap-mdm", model, train_g, cons, [min_cut_value(n, e) for n, e in train_g],
+                          cv, arm_vocab(cv, scale.max_canvas), limits, "cpu",
+                          np.random.default_rng(seed))
         for g, (tr, enc) in enumerate(zip(traces, encoders, strict=True)):
             xs = [enc(np.asarray(x)) for x in tr.canvases[:-1]]
             nexts = [enc(np.asarray(x)) for x in tr.canvases[1:]]

@@ -26,6 +26,7 @@ from experiments.maxflow import (
     replay,
     to_common,
     work_plan,
+    write,
 )
 from simulators.learned.batched import run_arm_batched
 from simulators.learned.cached_arm import run_arm_cached
@@ -140,6 +141,22 @@ def test_smoke_run_writes_results(tmp_path) -> None:  # noqa: ANN001
                for i in payload["instances"])
     assert all(m["train_graphs_solved"].endswith("/8") for m in payload["models"])  # all 8
     assert (tmp_path / "maxflow.png").stat().st_size > 1000
+    # the construction's own script per test graph: what the ARM is trained to write
+    cv, av = _setup()
+    inst = payload["instances"][0]
+    con = MaxFlowConstruction(inst["nodes"], [tuple(x) for x in inst["edges"]])
+    own = edit_script(con.run(record_canvases=True).trace, con.layout.top,
+                      common_vocab(SCALES["smoke"].common_top), arm_vocab(
+                          common_vocab(SCALES["smoke"].common_top), SCALES["smoke"].max_canvas))
+    assert inst["construction_script_tokens"] == len(own)
+    assert 0 < inst["construction_edit_steps"] < len(own)
+    assert all("edit_steps" in i["arm@0"] for i in payload["instances"])
+    # a graph the ARM solved is reported against the construction's script
+    inst["arm@0"].update(ok=True, steps=len(own), edit_steps=inst["construction_edit_steps"])
+    write(payload, tmp_path)
+    md = (tmp_path / "maxflow.md").read_text()
+    assert (f"N={inst['nodes']} (arm@0): solved 1, mean written / constructed script tokens "
+            f"{len(own):.2f} / {len(own):.2f} (equal on 1)") in md
 
 
 def test_fit_check_cli_refuses_bad_usage() -> None:
