@@ -9,12 +9,15 @@ membership test, :mod:`simulators.grammars`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from constructions.backends import (
+    WeightsAPMDMPolicy,
     check_backend,
     network_report,
     program_apmdm_policy,
@@ -22,7 +25,7 @@ from constructions.backends import (
 from constructions.dyck_apmdm.process import DyckAPMDM
 from constructions.interface import RunReport
 from simulators.encoder import Program
-from simulators.errors import LimitExceeded
+from simulators.errors import LimitExceeded, UsageError
 from simulators.processes import HaltReason, Vocab, run_apmdm
 
 
@@ -70,6 +73,13 @@ class Theorem5:
         fixed point within ``max_steps`` (default: the construction's bound) is exit 3."""
         check_backend(backend, device)
         pol = self.policy("weights" if backend == "weights" else mode, device=device)
+        return self._run_policy(pol, backend, getattr(pol, "network", None), rng=rng,
+                                max_steps=max_steps, record_canvases=record_canvases)
+
+    def _run_policy(self, pol: Any, backend: str, compiled: Any | None, *,
+                    rng: np.random.Generator | None, max_steps: int | None,
+                    record_canvases: bool) -> RunReport:
+        """One sample with ``pol`` (:meth:`run`; each run of :meth:`run_batch`)."""
         limit = self.model.max_steps if max_steps is None else int(max_steps)
         trace = run_apmdm(pol, self.initial_canvas(), self.vocab,
                           rng=np.random.default_rng(0) if rng is None else rng,
@@ -85,6 +95,27 @@ class Theorem5:
         extra = {"k": self.model.k, "two_sided": self.model.two_sided,
                  "word_length": int(word.size), "member": bool(lay.language.is_member(word)),
                  "target_length": self.model.target_length}
-        compiled = getattr(pol, "network", None)
         return RunReport.from_trace(self.name, backend, trace, lay.language.render(word),
                                     network_report(self.program, compiled), extra)
+
+    def run_batch(self, rngs: Sequence[np.random.Generator], *, max_steps: int | None = None,
+                  record_canvases: bool = False, device: str = "cpu") -> list[RunReport]:
+        """One sample per generator in ``rngs``, at weight level in lock step
+        (:mod:`simulators.weights.batch`): each decoding step is one dense forward per canvas
+        length over the samples still going (their canvases grow apart: grouped by length, not
+        padded). Each report is :meth:`run`'s with that generator alone (same draws)."""
+        from constructions.backends import run_weights_batch
+
+        if not rngs:
+            raise UsageError("a batch needs at least one generator")
+        return run_weights_batch(
+            self.program, [partial(_weights_job, self, rng=rng, max_steps=max_steps,
+                                   record_canvases=record_canvases) for rng in rngs],
+            device=device, length=self.model.max_canvas_length, sparse=False)
+
+
+def _weights_job(thm: Theorem5, network: Any, compiled: Any, *, rng: np.random.Generator,
+                 max_steps: int | None, record_canvases: bool) -> RunReport:
+    """One sample of a batch: ``network`` is its lock-step stand-in, ``compiled`` the network."""
+    return thm._run_policy(WeightsAPMDMPolicy(network, thm.program), "weights", compiled,
+                           rng=rng, max_steps=max_steps, record_canvases=record_canvases)

@@ -5,6 +5,8 @@ every construction CLI (docs/interfaces.md); ``extra`` holds the PRAM steps, T(n
 used processors, memory cells on the canvas and the operation counts. Exit codes as everywhere in
 the project: 0 success, 2 bad program text or usage, 3 runtime fault (the same faults the PRAM
 machine reports, detected by the AP-MDM's fault head; a run past T(n) or past ``--max-steps``).
+``--batch-file F.json --backend weights``: many inputs of one size in lock step
+(:mod:`constructions.batch_cli`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from constructions.batch_cli import add_batch_argument, batch_inputs, emit_batch
 from constructions.cli_common import add_run_options, emit_report, run_kwargs
 from constructions.interface import RunReport
 from constructions.pram_apmdm.construction import DEFAULT_MAX_DECODING_STEPS, Theorem4
@@ -21,7 +24,7 @@ from constructions.pram_apmdm.show import TokenNamer, render_run
 from simulators.cli_support import ArgumentParser, int_arg, run_main
 from simulators.errors import UsageError
 from simulators.pram import load_program
-from simulators.pram.inputs import add_input_arguments, inputs_from_args
+from simulators.pram.inputs import add_input_arguments, inputs_from_args, parse_params
 from simulators.processes.html import program_explainer
 
 
@@ -33,6 +36,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="simulate a program and print its output and costs")
     add_input_arguments(p)
     add_run_options(p, default_max_steps=DEFAULT_MAX_DECODING_STEPS)
+    add_batch_argument(p)
     p.add_argument("--value-bits", type=int_arg(2, MAX_VALUE_BITS), default=None,
                    help=f"bits of a token's value field, 2..{MAX_VALUE_BITS} (default "
                         f"{MAX_VALUE_BITS})")
@@ -67,6 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_rows < 1 or not 20 <= args.width <= 1000:
         raise UsageError("--max-rows must be >= 1 and --width in 20..1000")
     prog = load_program(args.file)
+    batch = batch_inputs(args)
+    if batch is not None:  # many inputs of one size, at weight level in lock step
+        kwargs = run_kwargs(args)
+        reports = Theorem4.run_batch(prog, batch, parse_params(args.param),
+                                     max_steps=kwargs["max_steps"], device=args.device,
+                                     value_bits=args.value_bits)
+        emit_batch(args, reports, lambda r: _text(prog.name, prog.model.value, r))
+        return 0
     inputs, params = inputs_from_args(args)
     thm = Theorem4.build(prog, inputs, params, value_bits=args.value_bits)
     kwargs = run_kwargs(args)

@@ -7,7 +7,8 @@ layers and heads; ``extra``: PRAM steps, T(n), declared and used processors). ``
 the canvas as it fills, block by block (one row per decoding step, one column per processor
 record). Errors print ``file:line:col: error: ...`` and exit 2 (usage / program text) or 3
 (runtime fault, including a run longer than the declared T(n) or than ``--max-steps``); never a
-traceback.
+traceback. ``--batch-file F.json --backend weights``: many inputs of one size in lock step
+(:mod:`constructions.batch_cli`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from constructions.batch_cli import add_batch_argument, batch_inputs, emit_batch
 from constructions.cli_common import add_run_options, emit_report, run_kwargs
 from constructions.interface import RunReport
 from constructions.pram_mdm.construction import Theorem1
@@ -24,7 +26,7 @@ from constructions.value_width import weights_value_bits
 from simulators.cli_support import ArgumentParser, run_main
 from simulators.errors import LimitExceeded, UsageError
 from simulators.pram import load_program
-from simulators.pram.inputs import add_input_arguments, inputs_from_args
+from simulators.pram.inputs import add_input_arguments, inputs_from_args, parse_params
 from simulators.processes.html import program_explainer
 
 MAX_SHOW_BYTES = 1 << 29  # --show keeps every canvas of the run in memory
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="build the MDM for FILE at the inputs' size and decode it")
     add_input_arguments(run)
     add_run_options(run)
+    add_batch_argument(run)
     run.add_argument("--show", action="store_true",
                      help="render the canvas filling block by block (rich)")
     run.add_argument("--show-processors", type=int, default=8, metavar="K",
@@ -65,11 +68,21 @@ def _text(report: RunReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prog = load_program(args.file)
-    inputs, params = inputs_from_args(args)
     if args.show_processors < 1:
         raise UsageError("--show-processors must be >= 1")
     if args.dense and args.backend != "interpreter":
         raise UsageError("--dense is an interpreter mode; drop it or use --backend interpreter")
+    batch = batch_inputs(args)
+    if batch is not None:  # many inputs of one size, at weight level in lock step
+        kwargs = run_kwargs(args)
+        reports = Theorem1.run_batch(prog, batch, parse_params(args.param),
+                                     max_steps=kwargs["max_steps"], device=args.device,
+                                     value_bits=args.value_bits,
+                                     one_token_per_step=args.one_token_per_step,
+                                     max_context=args.max_context)
+        emit_batch(args, reports, _text)
+        return 0
+    inputs, params = inputs_from_args(args)
     value_bits = args.value_bits
     if value_bits is None:  # weights: float64 exactness needs the run's own width
         value_bits = (weights_value_bits(prog, inputs, params) if args.backend == "weights"

@@ -58,6 +58,12 @@ def read_input_file(path: str) -> tuple[dict[str, list[int]], dict[str, int]]:
     data = read_json_file(path, what="input file", max_bytes=MAX_INPUT_FILE_BYTES)
     if not isinstance(data, dict):
         raise UsageError("the input file must hold a JSON object", SourceLocation(path))
+    return checked_inputs(data, path)
+
+
+def checked_inputs(data: dict, path: str) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """One input object read from ``path`` (``{"A": [..], "params": {..}}``), validated."""
+    data = dict(data)
     params = data.pop("params", {})
     if not isinstance(params, dict) or not all(_word(v) for v in params.values()):
         raise UsageError("'params' must map names to 64-bit integers", SourceLocation(path))

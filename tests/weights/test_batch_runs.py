@@ -129,3 +129,21 @@ def test_a_value_outside_the_token_range_is_refused():
         Theorem1.run_batch(prog, [{"A": [1, 2, 3, 4]}, {"A": [1, 2, 3, 5000]}], value_bits=12)
     with pytest.raises(UsageError, match="does not fit"):
         Theorem4.run_batch(prog, [{"A": [1, 2, 3, 4]}, {"A": [1, 2, 3, 5000]}], value_bits=12)
+
+
+def test_theorem5_batch_of_seeds_equals_each_seed_alone():
+    """Dyck-2 samples: canvases grow apart (one dense forward per length per step) and each
+    sample draws from its own generator exactly as alone, at weight level and interpreted."""
+    from constructions.dyck_apmdm.construction import Theorem5
+    from constructions.dyck_apmdm.process import DyckAPMDM
+
+    thm = Theorem5(DyckAPMDM(2, target_length=10))
+    seeds = [0, 1, 2, 3, 4]
+    got = thm.run_batch([np.random.default_rng(s) for s in seeds], record_canvases=True)
+    assert len({r.decoding_steps for r in got}) > 1  # they halt at different steps
+    assert any(len({len(r.trace.canvases[t]) for r in got if t < len(r.trace.canvases)}) > 1
+               for t in range(max(r.decoding_steps for r in got)))  # lengths apart at a step
+    for s, r in zip(seeds, got, strict=True):
+        _same_run(r, thm.run(record_canvases=True, rng=np.random.default_rng(s)))
+    _same_run(got[0], thm.run(record_canvases=True, rng=np.random.default_rng(seeds[0]),
+                              backend="weights"))
