@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,12 @@ class Parity:
         """Run to the fixed point ``[BOS]`` / ``[BOS] 1`` (exit 3 if the limit comes first)."""
         check_backend(backend, device)
         pol = self.policy("weights" if backend == "weights" else mode, device=device)
+        return self._run_policy(pol, backend, getattr(pol, "network", None),
+                                max_steps=max_steps, record_canvases=record_canvases)
+
+    def _run_policy(self, pol: Any, backend: str, compiled: Any | None, *,
+                    max_steps: int | None, record_canvases: bool) -> RunReport:
+        """One run with ``pol`` (:meth:`run`; each run of :meth:`run_batch`)."""
         n = int(self.bits.size)
         limit = parity_steps_bound(n) if max_steps is None else int(max_steps)
         trace = run_apmdm(pol, self.initial_canvas(), PARITY_VOCAB, max_steps=limit,
@@ -100,5 +107,36 @@ class Parity:
                                 f"[BOS] 1: {PARITY_VOCAB.render(trace.final)}")
         extra = {"n": n, "steps_bound": parity_steps_bound(n)}
         return RunReport.from_trace(self.name, backend, trace, answer,
-                                    network_report(self.program, getattr(pol, "network", None)),
-                                    extra)
+                                    network_report(self.program, compiled), extra)
+
+    @classmethod
+    def run_batch(cls, bits_list: Sequence[Sequence[int] | np.ndarray], *,
+                  max_steps: int | None = None, record_canvases: bool = False,
+                  device: str = "cpu") -> list[RunReport]:
+        """Parity of each bit string of one length ``n`` at weight level, in lock step
+        (:mod:`simulators.weights.batch`): the program depends on ``n`` only, so the runs
+        share one network; their canvases shrink apart (one dense forward per length per
+        step). Each report is :meth:`run`'s for that string alone."""
+        from constructions.backends import run_weights_batch
+
+        runs = [cls.from_bits(bits) for bits in bits_list]
+        if not runs:
+            raise UsageError("a batch needs at least one bit string")
+        lengths = sorted({int(r.bits.size) for r in runs})
+        if len(lengths) > 1:
+            raise UsageError(f"a batch runs one network: every bit string must have the same "
+                             f"length (got lengths {lengths})")
+        first = runs[0]
+        for r in runs[1:]:
+            r.program = first.program  # the same network objects: one compile
+        return run_weights_batch(
+            first.program, [partial(_weights_job, r, max_steps=max_steps,
+                                    record_canvases=record_canvases) for r in runs],
+            device=device, length=first.program.max_length, sparse=False)
+
+
+def _weights_job(run: Parity, network: Any, compiled: Any, *, max_steps: int | None,
+                 record_canvases: bool) -> RunReport:
+    """One run of a batch: ``network`` is its lock-step stand-in, ``compiled`` the network."""
+    return run._run_policy(WeightsAPMDMPolicy(network, run.program), "weights", compiled,
+                           max_steps=max_steps, record_canvases=record_canvases)

@@ -174,6 +174,8 @@ class SlotNetwork:
         return out  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # our own attributes (never the network's private state)
+            raise AttributeError(name)
         return getattr(self._net, name)
 
 

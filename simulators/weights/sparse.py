@@ -27,7 +27,11 @@ default gap); all skipped keys together change a head's output by at most
 the dense evaluation. Only equality heads are supported (the restricted evaluator's domain);
 other programs (Theorem 4's ``true`` head, random sources) use the dense forward.
 
-Memory: the residual is one ``(L, d_model)`` buffer of which only demanded rows are written
+Batches (:meth:`SparseEvaluator.evaluate_batch_float`): B independent canvases of one length L
+are one flat canvas of ``B * L`` rows, each query's candidate keys shifted to its own run's rows
+(simulators/weights/batch.py runs whole constructions this way, in lock step).
+
+Memory: the residual is one ``(B * L, d_model)`` buffer of which only demanded rows are written
 (``torch.empty``: untouched rows are never read, and cost no physical pages on Linux); a head's
 (query, candidate) pairs are processed in chunks of at most ``PAIR_BUDGET`` pair-dimensions, so
 no ``O(L^2)`` tensor is built unless the program's selector really asks every query for every

@@ -147,3 +147,18 @@ def test_theorem5_batch_of_seeds_equals_each_seed_alone():
         _same_run(r, thm.run(record_canvases=True, rng=np.random.default_rng(s)))
     _same_run(got[0], thm.run(record_canvases=True, rng=np.random.default_rng(seeds[0]),
                               backend="weights"))
+
+
+def test_parity_batch_equals_each_string_alone():
+    """Bit strings of one length: canvases shrink apart (deletions depend on the bits)."""
+    from constructions.parity_apmdm.construction import Parity
+
+    bits_list = [[1, 0, 1, 1, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1],
+                 [0, 1, 1, 0, 1, 0, 0]]
+    got = Parity.run_batch(bits_list, record_canvases=True)
+    assert [r.output for r in got] == [0, 0, 1, 1]
+    assert len({len(r.trace.canvases[2]) for r in got}) > 1  # lengths apart at step 2
+    for bits, r in zip(bits_list, got, strict=True):
+        _same_run(r, Parity.from_bits(bits).run(record_canvases=True, backend="weights"))
+    with pytest.raises(UsageError, match="same length"):
+        Parity.run_batch([[1, 0], [1, 0, 1]])
