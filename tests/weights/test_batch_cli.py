@@ -64,3 +64,20 @@ def test_bad_batches_exit_2(tmp_path, capsys, main, content, extra, message):  #
     assert run_main(main, ["run", PROG, "--batch-file", str(path), *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_a_batch_the_machine_cannot_hold_is_refused_before_it_runs(tmp_path, capsys,
+                                                                    monkeypatch):
+    import simulators.weights.batch as batch_mod
+
+    def never(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the batch ran")
+
+    monkeypatch.setattr(batch_mod, "estimate_batch_bytes", lambda *a, **k: 1 << 62)
+    monkeypatch.setattr(batch_mod, "run_lockstep", never)
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps([{"A": [1, 2]}, {"A": [3, 4]}]))
+    assert run_main(apmdm_main, ["run", PROG, "--batch-file", str(path), "--backend",
+                                 "weights"]) == 3
+    err = capsys.readouterr().err
+    assert "lock-step batch of 2 weight-level runs" in err and "Traceback" not in err
