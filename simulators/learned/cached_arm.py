@@ -4,10 +4,10 @@
 ``run_arm_batched`` asks the policy for one token per step and the policy runs the network over
 the whole prefix each time, so a run of ``T`` generated tokens after a prompt of ``P`` costs
 ``O((P + T)^2)`` token-forwards per sequence -- the edit-imitating ARM of the max-flow experiment
-(prompts ~110 tokens, scripts up to ~500, failing runs going on to the 1,200-token limit) spent
-hours of CPU there. A causal network's outputs at earlier positions never change when a token is
-appended, so each layer's keys and values are kept and only the new position is computed:
-``O(P + T)`` token-forwards, the same decisions.
+(prompts ~110 tokens, scripts up to ~500, failing runs going on to the ~1,180-token limit) was
+planned at hours of CPU there. A causal network's outputs at earlier positions never change
+when a token is appended, so each layer's keys and values are kept and only the new position is
+computed: ``O(P + T)`` token-forwards, the same decisions.
 
 The halting rules are ``run_arm_batched``'s (and so ``run_arm``'s), in its order: the length
 limit, the position table, a bad token, the end token. Prompts of equal length are decoded
