@@ -428,7 +428,8 @@ def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ig
             ) -> tuple[list[tuple[bool, int, str]], list[dict]]:
     """(correct, decoding steps or generated tokens, halting reason) per graph, each model
     decoded on its own engine's rules and judged on the canvas it produces; and per graph the
-    ARM's ``edit_steps`` (``[STEP]`` marks in what it wrote: the steps its replay performs)."""
+    ARM's ``edit_steps`` (``[STEP]`` marks in what it wrote: the steps its replay performs) and
+    ``replayed`` (False: no ``[EOS]``, or a malformed script that :func:`replay` refuses)."""
     top = cv.hi
     starts = [to_common(c.initial_canvas(), c.layout.top, top) for c in cons]
     if kind == "arm":
@@ -448,8 +449,10 @@ def _decode(kind: str, model, graphs_: list[tuple[int, list[Edge]]],  # type: ig
     for (n, e), con, ref, fin, o in zip(graphs_, cons, refs, finals, outs, strict=True):
         mine = None if fin is None else from_common(fin, con.layout.top, top)
         res.append((judge(n, e, mine, con.layout, ref), o.num_steps, o.halt.value))
-    extra = ([{"edit_steps": _edit_steps(o.final[len(p):], av)} for p, o in zip(ps, outs,
-                                                                                  strict=True)]
+    # the ARM's failures told apart: a script replay refuses (malformed) or one that replays
+    # to a wrong graph
+    extra = ([{"edit_steps": _edit_steps(o.final[len(p):], av), "replayed": fin is not None}
+              for p, o, fin in zip(ps, outs, finals, strict=True)]
              if kind == "arm" else [{} for _ in outs])
     return res, extra
 
@@ -545,6 +548,8 @@ def write(payload: dict, out: Path, name: str = "maxflow") -> list[Path]:
         "graphs it solved (tokens written; `[STEP]` marks, i.e. editing steps replayed "
         "through g; per graph in `instances`): "
         + ("; ".join(arm_steps) or "no graph solved, or not recorded by this run") + ".",
+        "The ARM's failed test graphs (all seeds): " + (_arm_failures(payload)
+                                                        or "not recorded by this run") + ".",
         f"Training graphs solved by the same model and decoding (fit; {FIT_PER_N} per node "
         "count): " + ("; ".join(f"{m['model']} {m['train_graphs_solved']}"
                                 for m in payload["models"]) or "not run yet") + ".",
@@ -558,6 +563,18 @@ def write(payload: dict, out: Path, name: str = "maxflow") -> list[Path]:
     ]
     return write_results(out, name, payload, markdown_table(finished_rows(payload), cols), notes,
                          lambda p: plot(payload, p))
+
+
+def _arm_failures(payload: dict) -> str:
+    """Per node count: failed ARM runs whose script was malformed / replayed to a wrong graph."""
+    out = []
+    for n in payload["nodes"]:
+        runs = [r for i in payload["instances"] if i["nodes"] == n
+                for k, r in i.items() if k.startswith("arm@") and "replayed" in r and not r["ok"]]
+        if runs:
+            bad = sum(not r["replayed"] for r in runs)
+            out.append(f"N={n}: {bad} malformed, {len(runs) - bad} replayed to a wrong graph")
+    return "; ".join(out)
 
 
 def _forced_notes(payload: dict) -> list[str]:

@@ -122,6 +122,33 @@ def test_cached_arm_decoding_is_the_runners_on_graph_prompts() -> None:
         assert np.array_equal(a.final, b.final)
 
 
+def test_arm_decoding_tells_malformed_scripts_from_wrong_graphs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Per graph the ARM's record says whether its script replayed: the construction's own
+    script replays to a right graph, a script that stops mid-step is malformed, and a
+    well-formed script that deletes nothing replays to a wrong graph."""
+    import experiments.maxflow as mf
+    from simulators.learned.batched import RunOutcome
+    from simulators.processes import HaltReason
+
+    cv, av = _setup()
+    rng = np.random.default_rng(7)
+    gs = [(5, e) for e in graphs(5, 2, 3, rng, set())]
+    cons = [MaxFlowConstruction(n, e) for n, e in gs]
+    own = [edit_script(c.run(record_canvases=True).trace, c.layout.top, cv, av) for c in cons]
+    written = [own[0], np.array([av.id("@0"), av.eos_id]), np.array([av.eos_id])]
+
+    def fake(model, prompts, vocab, **kw):  # type: ignore[no-untyped-def]
+        return [RunOutcome(np.concatenate([p, w]), len(w), HaltReason.END_TOKEN, len(p) + len(w))
+                for p, w in zip(prompts, written, strict=True)]
+
+    monkeypatch.setattr(mf, "run_arm_cached", fake)
+    res, extra = mf._decode("arm", None, gs, cons, [min_cut_value(n, e) for n, e in gs], cv, av,
+                            {"max_length": 999}, "cpu", rng)
+    assert [ok for ok, _, _ in res] == [True, False, False]
+    assert [x["replayed"] for x in extra] == [True, False, True]
+    assert extra[0]["edit_steps"] == int((own[0] == av.id("[STEP]")).sum()) > 0
+
+
 def test_work_plan_names_the_phases_of_every_scale() -> None:
     smoke, full = work_plan("smoke"), work_plan("full")
     assert set(smoke) == set(full) == {"graphs", "construction", "train:ap-mdm", "eval:ap-mdm",
@@ -151,6 +178,10 @@ def test_smoke_run_writes_results(tmp_path) -> None:  # noqa: ANN001
     assert inst["construction_script_tokens"] == len(own)
     assert 0 < inst["construction_edit_steps"] < len(own)
     assert all("edit_steps" in i["arm@0"] for i in payload["instances"])
+    fails = [i["arm@0"] for i in payload["instances"] if not i["arm@0"]["ok"]]
+    bad = sum(not r["replayed"] for r in fails)
+    n4 = f"N=4: {bad} malformed, {len(fails) - bad} replayed to a wrong graph"
+    assert fails and n4 in (tmp_path / "maxflow.md").read_text()
     # a graph the ARM solved is reported against the construction's script
     inst["arm@0"].update(ok=True, steps=len(own), edit_steps=inst["construction_edit_steps"])
     write(payload, tmp_path)
