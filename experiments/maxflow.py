@@ -248,7 +248,7 @@ def work_plan(scale_name: str, seed: int = 0,
     steps and 111 script tokens per graph on average, 20 N is about the longest of a batch);
     rough on purpose. The ARM is decoded with a key/value cache, so its decoding work is one
     token-forward per prompt and script token (it was ``script x length`` before the cache,
-    and was the run's longest phase)."""
+    the plan's longest phase)."""
     from simulators.learned.model import PolicyTransformer
     from simulators.learned.throughput import flops_per_token
 
