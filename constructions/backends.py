@@ -139,6 +139,20 @@ def check_backend(backend: str, device: str) -> None:
         raise UsageError("--device cuda needs --backend weights")
 
 
+def require_same_sizes(index: int, binding: Any, ref: Any) -> None:
+    """Refuse (exit 2) batch input ``index`` when its PRAM binding differs from input 0's in
+    what a run's step program and network depend on besides the input values: a batch runs one
+    compiled network (Theorem 1 and Theorem 4 ``run_batch``)."""
+    def sizes(b: Any) -> tuple[Any, ...]:
+        return (b.sizes, b.base, b.size, b.memory_size, b.processors_bound, b.time_bound)
+
+    if sizes(binding) != sizes(ref):
+        raise UsageError(f"batch input {index} binds sizes {binding.sizes} (memory "
+                         f"{binding.memory_size}), input 0 binds {ref.sizes} (memory "
+                         f"{ref.memory_size}): a batch runs one network, so every input "
+                         "must have the same sizes")
+
+
 def run_weights_batch(program: Program, jobs: Sequence[Callable[[Any, Any], T]], *,
                       device: str = "cpu", length: int, sparse: bool) -> list[T]:
     """Compile ``program`` once and run ``jobs`` in lock step on it

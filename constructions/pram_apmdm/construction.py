@@ -148,7 +148,7 @@ class Theorem4:
         per canvas length over all runs still going. Each report is the one :meth:`run` gives
         for that input alone; a run that fails raises its error (the first failing input's)
         once every run has ended."""
-        from constructions.backends import run_weights_batch
+        from constructions.backends import require_same_sizes, run_weights_batch
 
         if not inputs_list:
             raise UsageError("a batch needs at least one input")
@@ -157,22 +157,13 @@ class Theorem4:
         runs = [first]
         for i, inputs in enumerate(inputs_list[1:], start=1):
             b = bind(prog, inputs, params)
-            if _sizes(b) != _sizes(ref):
-                raise UsageError(f"batch input {i} binds sizes {b.sizes} (memory "
-                                 f"{b.memory_size}), input 0 binds {ref.sizes} (memory "
-                                 f"{ref.memory_size}): a batch runs one network, so every input "
-                                 "must have the same sizes")
+            require_same_sizes(i, b, ref)
             initial = initial_canvas(prog, first.built.layout, b)  # exit 2 on a bad value
             runs.append(cls(replace(first.built, binding=b, initial=initial)))
         return run_weights_batch(
             first.program, [partial(_weights_job, thm, max_steps=max_steps,
                                     record_canvases=record_canvases) for thm in runs],
             device=device, length=first.built.max_length, sparse=False)
-
-
-def _sizes(b: Any) -> tuple[Any, ...]:
-    """What the network of a Theorem 4 run depends on besides the program (not the values)."""
-    return (b.sizes, b.base, b.size, b.memory_size, b.processors_bound, b.time_bound)
 
 
 def _weights_job(thm: Theorem4, network: Any, compiled: Any, *, max_steps: int | None,

@@ -148,7 +148,7 @@ class Theorem1:
         for that input alone (``value_bits``, default: the widest any input needs,
         :func:`~constructions.value_width.weights_value_bits`). A run that fails raises its
         error (the first failing input's) once every run has ended."""
-        from constructions.backends import run_weights_batch
+        from constructions.backends import require_same_sizes, run_weights_batch
         from constructions.value_width import weights_value_bits
         from simulators.pram import bind
 
@@ -161,22 +161,13 @@ class Theorem1:
         runs = [first]
         for i, inputs in enumerate(inputs_list[1:], start=1):
             b = bind(prog, inputs, params)
-            if _sizes(b) != _sizes(ref):
-                raise UsageError(f"batch input {i} binds sizes {b.sizes} (memory "
-                                 f"{b.memory_size}), input 0 binds {ref.sizes} (memory "
-                                 f"{ref.memory_size}): a batch runs one network, so every input "
-                                 "must have the same sizes")
+            require_same_sizes(i, b, ref)
             first.mdm.initial_canvas(b)  # refuses values outside the token range (exit 2)
             runs.append(cls(replace(first.mdm, binding=b)))  # the same network objects
         return run_weights_batch(
             first.program, [partial(_weights_job, thm, max_steps=max_steps,
                                     record_canvases=record_canvases) for thm in runs],
             device=device, length=first.mdm.layout.S, sparse=True)
-
-
-def _sizes(b: Any) -> tuple[Any, ...]:
-    """What the network of a Theorem-1 run depends on besides the program (not the values)."""
-    return (b.sizes, b.base, b.size, b.memory_size, b.processors_bound, b.time_bound)
 
 
 def _weights_job(thm: Theorem1, network: Any, compiled: Any, *, max_steps: int | None,
