@@ -79,7 +79,8 @@ class BatchEvaluation:
         ev = self.net.sparse_evaluator()
         sparse = [i for i, r in enumerate(requests)
                   if r.positions is not None and r.sparse and ev is not None]
-        dense = [i for i in range(len(requests)) if i not in set(sparse)]
+        in_sparse = set(sparse)
+        dense = [i for i in range(len(requests)) if i not in in_sparse]
         if sparse:
             for i, o in zip(sparse, self._sparse(ev, [requests[i] for i in sparse]),
                             strict=True):

@@ -461,7 +461,7 @@ class SparseEvaluator:
         # Outer chunks of whole queries with at most STATIC_PAIR_BUDGET static (query, key)
         # pairs each: the pair index arrays are built per chunk, so a head whose static
         # buckets are large (every write cell, asked by many queries) never materialises all
-        # its pairs at once (Theorem 1 sort n = 8 was OOM-killed at 23 GB before).
+        # its pairs at once (memory bounded however many write cells Theorem 1's reads see).
         ends = np.concatenate([[0], np.cumsum(counts)])
         out = torch.empty_like(sink)
         qa = 0
