@@ -241,6 +241,13 @@ def score(model: str, n: int, res: list[tuple[bool, int, str]]) -> dict:
 
 
 # ------------------------------------------------------------------ planning (run_all --dry-run)
+def _scale(scale_name: str, only: tuple[str, ...] | None) -> Scale:
+    """The named scale; with ``only``, those models alone (no ``ap-mdm-long`` added): the
+    configuration :func:`run` trains and :func:`work_plan` plans."""
+    scale = SCALES[check_scale(scale_name)]
+    return scale if only is None else replace(scale, models=only, long_steps=0)
+
+
 def work_plan(scale_name: str, seed: int = 0,
               only: tuple[str, ...] | None = None) -> dict[str, tuple]:
     """Each phase's kind and work (experiments/plan.py), without training. Steps per graph are
@@ -252,9 +259,7 @@ def work_plan(scale_name: str, seed: int = 0,
     from simulators.learned.model import PolicyTransformer
     from simulators.learned.throughput import flops_per_token
 
-    scale = SCALES[check_scale(scale_name)]
-    if only is not None:  # as ``run`` does
-        scale = replace(scale, models=only, long_steps=0)  # those models alone
+    scale = _scale(scale_name, only)
     top = scale.common_top
     canvas = scale.max_canvas
     nmax = max(scale.nodes)
@@ -285,9 +290,7 @@ def run(scale_name: str = "cpu-reduced", device: str = "cpu", seed: int = 0,
         only: tuple[str, ...] | None = None) -> dict:
     """``only`` replaces the scale's list of models (``experiments.maxflow_bits``: the
     bit-weighted AP-MDM alone, on the same graphs)."""
-    scale = SCALES[check_scale(scale_name)]
-    if only is not None:
-        scale = replace(scale, models=only, long_steps=0)  # those models alone
+    scale = _scale(scale_name, only)
     dev = str(resolve_device(device))
     clock = Clock()
     t = time.perf_counter()
